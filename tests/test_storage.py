@@ -1,0 +1,107 @@
+"""The archive on a real SQLite file and the real PostgreSQL: same behaviour on both."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from storage import queries
+from storage.archive import Archive, NewEvent, NewSnapshot
+from storage.db import current_revision, head_revision
+from storage.models import Base, Blob, Snapshot
+
+NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+def page(noise: int, article: str = "K27 runs Mon/Wed/Thu/Sat.") -> bytes:
+    related = "".join(f"<li><a href='/r/{i}'>Headline number {i} about weather</a></li>"
+                      for i in random.Random(noise).sample(range(40), 5))
+    filler = "".join(f"<p>Paragraph {i}: the railway bureau reminds passengers of rule {i}.</p>" for i in range(200))
+    return (f"<html><body><nav>menu</nav><article><h1>Notice</h1><p>{article}</p>{filler}</article>"
+            f"<aside><ul>{related}</ul></aside><footer>generated {noise}</footer></body></html>").encode()
+
+
+def store(archive: Archive, body: bytes, when: datetime, text: str = "K27 runs") -> int:
+    with archive.unit() as unit:
+        source = unit.source("cr-notices", "page", "https://example.org/k27.html", when)
+        doc = unit.document(source.id, "https://example.org/k27.html", "page", when)
+        return unit.add_snapshot(doc.id, NewSnapshot(
+            fetched_at=when, status=200, final_url=doc.url, headers={"ETag": '"abc"'}, body=body,
+            text=text, key_sha256=b"k" * 32, searchable=True))
+
+
+def test_migrations_create_the_models_schema(database_url: str) -> None:
+    archive = Archive(database_url)
+    assert current_revision(archive.engine) == head_revision()
+    tables = set(inspect(archive.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    Archive(database_url).close()  # a second open is a no-op, not an error
+    archive.close()
+
+
+def test_body_round_trips_and_identical_bodies_are_stored_once(database_url: str) -> None:
+    archive = Archive(database_url)
+    body = page(1)
+    first = store(archive, body, NOW)
+    second = store(archive, body, NOW + timedelta(hours=1))
+    with archive.reading() as session:
+        records = queries.snapshots(session, url="https://example.org/k27.html")
+        assert [r.id for r in records] == [first, second]
+        assert queries.body_of(session, records[1]) == body
+        assert session.scalar(select(func.count()).select_from(Blob)) == 2  # one body, one text
+    archive.close()
+
+
+def test_noise_only_refetch_costs_under_a_kilobyte(database_url: str) -> None:
+    archive = Archive(database_url)
+    store(archive, page(1), NOW)
+    before = _stored_bytes(archive)
+    snapshot_id = store(archive, page(2), NOW + timedelta(hours=1))
+    added = _stored_bytes(archive) - before
+    assert added < 1024, added
+    with archive.reading() as session:
+        record = queries.snapshot(session, snapshot_id)
+        assert record is not None
+        assert queries.body_of(session, record) == page(2)
+    archive.close()
+
+
+def _stored_bytes(archive: Archive) -> int:
+    with archive.reading() as session:
+        return int(session.scalar(select(func.coalesce(func.sum(func.length(Blob.data)), 0))) or 0)
+
+
+def test_a_failed_unit_of_work_leaves_nothing_behind(database_url: str) -> None:
+    archive = Archive(database_url)
+    with pytest.raises(RuntimeError), archive.unit() as unit:
+        source = unit.source("s", "page", "https://example.org/", NOW)
+        doc = unit.document(source.id, "https://example.org/", "page", NOW)
+        unit.add_snapshot(doc.id, NewSnapshot(NOW, 200, doc.url, {}, b"<p>x</p>", text="x"))
+        raise RuntimeError("crash between snapshot and commit")
+    with archive.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Snapshot)) == 0
+        assert queries.source_health(session) == []
+    archive.close()
+
+
+def test_events_and_search(database_url: str) -> None:
+    archive = Archive(database_url)
+    store(archive, page(1), NOW, text="平壤 K27 列车 resumes on Thursday")
+    with archive.unit() as unit:
+        source = unit.source("cr-notices", "page", "https://example.org/k27.html", NOW)
+        doc = unit.document(source.id, "https://example.org/k27.html", "page", NOW)
+        assert not doc.created
+        unit.add_event(source.id, doc.id, doc.url, NOW, NewEvent(
+            kind="status", summary="Beijing–Pyongyang: suspended → operating", route=["Beijing", "Pyongyang"],
+            before={"status": "suspended"}, after={"status": "operating"}), doc.latest_snapshot_id)
+    with archive.reading() as session:
+        [event] = queries.changes(session, kinds=("status",))
+        assert event.as_json()["route"] == ["Beijing", "Pyongyang"]
+        assert queries.changes(session, since=NOW + timedelta(seconds=1)) == []
+        assert [hit.url for hit in queries.search(session, "resumes")] == ["https://example.org/k27.html"]
+        assert len(queries.search(session, "平壤")) == 1
+        assert queries.search(session, "Vladivostok") == []
+    archive.close()
