@@ -1,0 +1,137 @@
+"""Rendering an element's visible text as blocks.
+
+Paragraphs, headings, list items and other block elements each become one
+block; ``<br>`` also ends a block, so ``<p>a<br>b</p>`` and
+``<p>a</p><p>b</p>`` read the same. A data table gives one block per row,
+cells joined by `` | ``; a layout table (cells holding paragraphs or other
+tables) is read like nested ``<div>``\\s. Whitespace inside a block is folded.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+__all__ = ["CELL_SEPARATOR", "render_blocks"]
+
+CELL_SEPARATOR = " | "
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section summary table "
+    "tbody thead tfoot tr td th caption ul legend".split()
+)
+_CELL_BLOCKS = frozenset("p div table ul ol h1 h2 h3 h4 h5 h6 blockquote section article pre dl".split())
+_LAYOUT_CELL_CHARS = 400
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _inline_text(el: etree._Element) -> str:
+    """All text under ``el`` on one line (for table cells)."""
+    return _fold("".join(_texts(el)))
+
+
+def _texts(el: etree._Element) -> list[str]:
+    out: list[str] = []
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        if child.tag in ("br", "hr") or child.tag in BLOCK_TAGS:
+            out.append(" ")
+        if isinstance(child.tag, str):
+            out.extend(_texts(child))
+            if child.tag in BLOCK_TAGS:
+                out.append(" ")
+        if child.tail:
+            out.append(child.tail)
+    return out
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    for cell in table.iter("td", "th"):
+        blocks = 0
+        for node in cell.iter():
+            if node is cell:
+                continue
+            if node.tag == "table":
+                return True
+            if node.tag in _CELL_BLOCKS:
+                blocks += 1
+                if blocks >= 2:
+                    return True
+        if len("".join(_texts(cell))) > _LAYOUT_CELL_CHARS:
+            return True
+    return False
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    rows: list[etree._Element] = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if r.tag == "tr")
+    return rows
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.buf: list[str] = []
+
+    def text(self, s: str | None) -> None:
+        if s:
+            self.buf.append(s)
+
+    def flush(self) -> None:
+        if self.buf:
+            block = _fold("".join(self.buf))
+            if block:
+                self.blocks.append(block)
+            self.buf = []
+
+    def block(self, s: str) -> None:
+        self.flush()
+        if s:
+            self.blocks.append(s)
+
+    def walk(self, el: etree._Element) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            self.text(el.tail)
+            return
+        if tag == "br" or tag == "hr":
+            self.flush()
+        elif tag == "table" and not _is_layout_table(el):
+            self.flush()
+            caption = el.find("caption")
+            if caption is not None:
+                self.block(_inline_text(caption))
+            for row in _rows(el):
+                cells = [_inline_text(c) for c in row if c.tag in ("td", "th")]
+                cells = [c for c in cells if c]
+                if cells:
+                    self.block(CELL_SEPARATOR.join(cells))
+        else:
+            is_block = tag in BLOCK_TAGS
+            if is_block:
+                self.flush()
+            self.text(el.text)
+            for child in el:
+                self.walk(child)
+            if is_block:
+                self.flush()
+        self.text(el.tail)
+
+
+def render_blocks(el: etree._Element) -> list[str]:
+    """The visible text of ``el`` (tail excluded) as a list of whitespace-folded blocks."""
+    writer = _Writer()
+    tail, el.tail = el.tail, None
+    try:
+        writer.walk(el)
+    finally:
+        el.tail = tail
+    writer.flush()
+    return writer.blocks

@@ -1,0 +1,207 @@
+"""The watched text of an HTML page: its main content, without boilerplate.
+
+With ``select`` the text is that region. Otherwise the main content is found
+by text weight: boilerplate (menus, sidebars, footers, share widgets, ads,
+related lists, cookie banners) is removed, then, starting from the one
+``<article>``/``<main>``/``[itemprop=articleBody]`` that holds most of the
+text (or ``<body>``), the walk descends into the child holding most of the
+remaining plain text while that child holds at least 70% of it. The text
+paragraphs sit in is the content; a page where no container stands out is
+handed to trafilatura. The title goes first, as its own block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from monitor.content.blocks import render_blocks
+from monitor.content.boilerplate import TextWeights, strip_boilerplate
+from monitor.content.dates import find_published
+from monitor.content.select import select as select_nodes
+
+__all__ = ["Extracted", "extract_text", "parse_html"]
+
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_DESCEND_SHARE = 0.7  # descend into a child holding this share of the plain text
+_OWN_TEXT_SHARE = 0.2  # stop at an element whose own loose text is this share of its text
+_TEXT_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li pre blockquote dd dt figcaption caption".split())
+_SEMANTIC_XPATH = etree.XPath(
+    "//*[@itemprop='articleBody' or @role='main'] | //article | //main"
+)
+_MIN_CONTAINER = 40  # plain characters below which no container is trusted
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The watched text of a page and what is known about the document."""
+
+    title: str
+    text: str
+    published: dt.date | None
+    lang: str | None
+
+
+def parse_html(html: str) -> etree._Element | None:
+    """Parse HTML text into an lxml tree (None for an empty or unparsable document)."""
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        root = etree.fromstring(html, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def _own_text(el: etree._Element) -> int:
+    n = len(el.text.strip()) if el.text else 0
+    return n + sum(len(c.tail.strip()) for c in el if c.tail)
+
+
+def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
+    while node.tag not in _TEXT_BLOCKS:
+        plain = weights.plain.get(node, 0)
+        if plain <= 0 or _own_text(node) >= _OWN_TEXT_SHARE * plain:
+            break
+        children = [c for c in node if isinstance(c.tag, str)]
+        if not children:
+            break
+        best = max(children, key=lambda c: weights.plain.get(c, 0))
+        if weights.plain.get(best, 0) < _DESCEND_SHARE * plain or best.tag in _TEXT_BLOCKS:
+            break
+        node = best
+    return node
+
+
+def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> etree._Element:
+    page = weights.plain.get(body, 0)
+    candidates = [
+        el for el in _SEMANTIC_XPATH(root)
+        if isinstance(el, etree._Element) and weights.plain.get(el, 0) >= 0.5 * page
+    ]
+    if not candidates:
+        return body
+    # the innermost semantic element that still holds half the page
+    return max(candidates, key=lambda el: sum(1 for _ in el.iterancestors()))
+
+
+def _title(root: etree._Element, body: etree._Element, node: etree._Element) -> str:
+    anc: etree._Element | None = node
+    while anc is not None:
+        for h1 in anc.iter("h1"):
+            text = " ".join("".join(h1.itertext()).split())
+            if text:
+                return text
+        if anc is body:
+            break
+        anc = anc.getparent()
+    for meta in root.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title"):
+            text = " ".join((meta.get("content") or "").split())
+            if text:
+                return text
+    title_el = root.find(".//title")
+    raw = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(raw) if p.strip()]
+    if len(parts) > 1:
+        return parts[0] if len(parts[0]) >= max(len(p) for p in parts) else " - ".join(parts[:-1])
+    return raw
+
+
+_SCRIPTS = (
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("ko", re.compile(r"[\uac00-\ud7a3]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+)
+
+
+def _lang(root: etree._Element, text: str) -> str | None:
+    declared = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not declared:
+        for meta in root.iter("meta"):
+            if (meta.get("http-equiv") or "").lower() == "content-language":
+                declared = meta.get("content")
+                break
+    if declared and declared.strip():
+        return declared.strip().split("-")[0].split("_")[0].lower()
+    sample = text[:2000]
+    counts = {lang: len(rx.findall(sample)) for lang, rx in _SCRIPTS}
+    lang, n = max(counts.items(), key=lambda kv: kv[1])
+    if lang == "zh" and counts["ja"] > 10:
+        lang, n = "ja", counts["ja"]
+    if n >= 10:
+        return lang
+    return "en" if re.search(r"[A-Za-z]{3}", sample) else None
+
+
+def _selected_blocks(root: etree._Element, select: str) -> list[str]:
+    blocks: list[str] = []
+    for hit in select_nodes(root, select):
+        if isinstance(hit, etree._Element):
+            blocks.extend(render_blocks(hit))
+        elif isinstance(hit, str) and hit.strip():
+            blocks.append(" ".join(hit.split()))
+    return blocks
+
+
+def _drop_link_blocks(node: etree._Element, weights: TextWeights) -> None:
+    """Remove lists and paragraphs inside the content that are nothing but links."""
+    doomed = [
+        el for el in node.iter("ul", "ol", "p", "div", "dl")
+        if el is not node and weights.total(el) > 0 and weights.plain.get(el, 0) == 0
+    ]
+    for el in doomed:
+        if el.getparent() is not None and all(a is not el for a in ()):
+            weights.remove(el)
+
+
+def _fallback_blocks(html: str) -> list[str]:
+    import trafilatura  # heavy import, needed only when no container stands out
+
+    text = trafilatura.extract(
+        html, include_tables=True, include_comments=False, include_links=False, favor_precision=True
+    )
+    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+
+
+def extract_text(
+    html: str, *, url: str = "", select: str | None = None, ignore_selectors: Sequence[str] = ()
+) -> Extracted:
+    """Extract the watched text, title, publication date and language of an HTML page."""
+    root = parse_html(html)
+    if root is None:
+        return Extracted(title="", text="", published=None, lang=None)
+    for expr in ignore_selectors:
+        for hit in select_nodes(root, expr):
+            if isinstance(hit, etree._Element) and hit.getparent() is not None:
+                hit.getparent().remove(hit)  # tail text stays with the removed node: it was inside
+    body = root.find("body")
+    if body is None:
+        body = root
+    published = find_published(root, body)
+    if select:
+        blocks = _selected_blocks(root, select)
+        title = _title(root, body, body)
+        text = "\n\n".join(blocks)
+        return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
+    weights = TextWeights(root)
+    strip_boilerplate(root, body, weights)
+    node = _descend(_start(root, body, weights), weights)
+    title = _title(root, body, node)
+    if node is body and weights.plain.get(body, 0) >= _MIN_CONTAINER and weights.link_density(body) > 0.5:
+        blocks = _fallback_blocks(html) or render_blocks(node)
+    else:
+        _drop_link_blocks(node, weights)
+        blocks = render_blocks(node)
+    if title and (not blocks or blocks[0] != title):
+        blocks.insert(0, title)
+    text = "\n\n".join(blocks)
+    return Extracted(title=title, text=text, published=published, lang=_lang(root, text))

@@ -1,0 +1,59 @@
+"""Canonical text: one spelling for the same visible words, and the key compared for change.
+
+:func:`normalize_text` folds Unicode compatibility forms, whitespace, dashes,
+quotes and invisible characters, and drops what the user's ignore patterns
+match. :func:`comparison_key` additionally masks volatile parts (clocks,
+counters, tokens, relative times, copyright years) and ignores spacing, so
+two fetches that differ only in noise or markup give the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+from monitor.content.volatile import mask_volatile
+
+__all__ = ["BLOCK_SEPARATOR", "comparison_key", "compile_patterns", "normalize_text"]
+
+BLOCK_SEPARATOR = "\n\n"
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"), None)
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2e3a\u2e3b"), "-")
+_QUOTES = {
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e"), '"'),
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u2039\u203a"), "'"),
+}
+_TABLE = {**_ZERO_WIDTH, **_DASHES, **_QUOTES}
+_HSPACE = re.compile(r"[^\S\n]+")
+_KEY_DROP = re.compile(r"[\s|]+")
+
+
+@lru_cache(maxsize=256)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE)
+
+
+def compile_patterns(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """Compile ignore regexes (raises ``re.error`` naming the bad one)."""
+    return tuple(_compile(p) for p in patterns)
+
+
+def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
+    """Normalise ``text``: NFKC, folded whitespace, one dash and quote style, blocks split by a blank line.
+
+    Every regex in ``ignore_patterns`` has its matches removed; lines left empty are dropped.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for pattern in compile_patterns(ignore_patterns):
+        text = pattern.sub("", text)
+    lines = (_HSPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return BLOCK_SEPARATOR.join(line for line in lines if line)
+
+
+def comparison_key(text: str) -> str:
+    """The text with volatile parts masked and spacing dropped: equal keys mean no real change."""
+    masked = mask_volatile(normalize_text(text))
+    return _KEY_DROP.sub("", masked)

@@ -1,0 +1,92 @@
+"""Patterns for the volatile parts of a page's text, which never count as change.
+
+A clock stamp (a date together with a time of day), a relative time, a visit
+or view counter, a hex token or session id, a copyright year range and a
+"today is …" date. A date alone (an effective date) and a time alone (a
+timetable entry) are not volatile.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["VOLATILE_PATTERNS", "mask_volatile"]
+
+_DATE = (
+    r"(?:(?:19|20)\d\d\s*(?:[-/.]|年|년)\s*\d{1,2}\s*(?:[-/.]|月|월)\s*\d{1,2}\s*(?:日|일)?"
+    r"|\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d"
+    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{1,2}\s+[a-z]{3,9}\.?,?\s+(?:19|20)\d\d"
+    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?[a-z]{3,9}\.?\s+\d{1,2},?\s+(?:19|20)\d\d"
+    r"|\d{1,2}\s+[а-яё]{3,9}\s+(?:19|20)\d\d(?:\s*г(?:ода|\.)?)?)"
+)
+_WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週)[一二三四五六日天][)）]?|\s*[(（]?[월화수목금토일](?:요일)?[)）]?)?"
+_TIME = r"(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?|\d{1,2}時\d{1,2}分|\d{1,2}时\d{1,2}分|\d{1,2}시\s*\d{1,2}분)"
+_AMPM = r"(?:\s*(?:[ap]\.?m\.?))?"
+_ZONE = r"(?:\s*(?:z|utc|gmt|[A-Z]{3,4}|[+-]\d{2}:?\d{2})(?![a-z]))?"
+_STAMP_SEP = r"(?:\s*(?:t|,|\s|at|在|于)\s*|(?<=日)|(?<=일)\s*)"
+
+_CLOCK = re.compile(
+    rf"{_DATE}{_WEEKDAY}{_STAMP_SEP}\s*(?:(?:上午|下午|오전|오후)\s*)?{_TIME}{_AMPM}{_ZONE}"
+    rf"|{_TIME}{_AMPM}{_ZONE}\s*,?\s*{_DATE}",
+    re.IGNORECASE,
+)
+_TODAY = re.compile(
+    rf"(?:今天是|今天|今日|today is|today|сегодня|오늘은?)\s*[:：]?\s*{_DATE}{_WEEKDAY}"
+    r"(?:\s*(?:星期|周|週)[一二三四五六日天])?(?:\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))?",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"\b\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\bjust now\b|\ban? (?:minute|hour|day|week|month|year) ago\b"
+    r"|\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|年)前|刚刚|剛剛"
+    r"|\d+\s*(?:초|분|시간|일|주|개월|년)\s*전(?![가-힣])|방금\s*전?"
+    r"|\d+\s*(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?|год(?:а)?|лет)\s+назад"
+    r"|только что",
+    re.IGNORECASE,
+)
+_NUM = r"\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+"
+_COUNTER = re.compile(
+    rf"(?:浏览量|浏览次数|浏览|阅读量|阅读数|阅读次数|阅读|点击量|点击数|点击次数|点击率|点击|访问量|访问次数|网站访问量|"
+    rf"人气|热度|瀏覽次數|瀏覽|閱讀|點擊|評論|评论|views?|page ?views|hits|visits|reads|visitors?|comments?|likes|shares|"
+    rf"조회수|조회 수|조회|읽음|방문자|댓글|추천|"
+    rf"просмотров(?: страницы)?|просмотры|просмотрено|прочитано|посещений|визитов|комментари(?:ев|и))"
+    rf"\s*[:：]?\s*[(（]?\s*(?:{_NUM})\s*(?:次|人|회|раз[а]?)?[)）]?"
+    rf"|(?:{_NUM})\s*(?:views?|page ?views|reads|hits|visits|visitors|comments|likes|shares|次浏览|次阅读|人阅读|"
+    rf"人浏览|명 ?읽음|просмотр(?:ов|а)?|прочтени[йяе])\b"
+    rf"|(?:您是本站第|你是本站第|您是第|本站第|第)\s*(?:{_NUM})\s*(?:位访客|位访问者|位來訪者|名访客|位浏览者)"
+    rf"|viewed\s+(?:{_NUM})\s+times|visitor\s*(?:no\.?|number|#)\s*(?:{_NUM})",
+    re.IGNORECASE,
+)
+_HEX_TOKEN = re.compile(
+    r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}(?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z])(?=[0-9A-F]*[A-F])(?=[0-9A-F]*\d)[0-9A-F]{16,}(?![0-9A-Za-z])"
+    r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+    r"|(?:sessid|sessionid|session_id|jsessionid|phpsessid|sid|csrf|token)\s*[=:]\s*[\w-]{6,}",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright|版权所有|版權所有|저작권|все права защищены)\s*[:：]?\s*(?:©\s*)?"
+    r"(?:(?:19|20)\d\d\s*(?:[-–—~～]\s*(?:19|20)\d\d)?)",
+    re.IGNORECASE,
+)
+_YEAR_RANGE_RIGHTS = re.compile(
+    r"(?:19|20)\d\d\s*[-–—~～]\s*(?:19|20)\d\d(?=\s*\S{0,40}?(?:版权所有|版權所有|all rights reserved|все права))",
+    re.IGNORECASE,
+)
+
+VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("today", _TODAY),
+    ("clock", _CLOCK),
+    ("relative", _RELATIVE),
+    ("counter", _COUNTER),
+    ("token", _HEX_TOKEN),
+    ("copyright", _COPYRIGHT),
+    ("copyright", _YEAR_RANGE_RIGHTS),
+)
+
+
+def mask_volatile(text: str) -> str:
+    """Replace every volatile span of ``text`` with a placeholder naming its kind (``⟨clock⟩``)."""
+    for name, pattern in VOLATILE_PATTERNS:
+        text = pattern.sub(f"⟨{name}⟩", text)
+    return text
