@@ -1,0 +1,81 @@
+"""Deciding which change events one fetched document yields: pure functions.
+
+The recorder (:mod:`monitor.recorder`) reads the archive, calls these, and
+writes what they return.  Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from monitor.content.decode import decode_html
+from monitor.content.extract import extract_text
+from monitor.content.normalize import comparison_key, normalize_text
+from monitor.diff import diff_texts
+from monitor.facts import matches_keywords
+from storage.archive import NewEvent
+
+__all__ = ["Reading", "content_event", "new_event", "read_document", "removed_event"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A fetched body as the detector sees it: watched text and its comparison key."""
+
+    text: str
+    key: bytes
+    title: str
+    encoding: str
+    published: date | None
+
+
+def read_document(body: bytes, content_type: str | None, *, url: str, select: str | None,
+                  ignore_selectors: Sequence[str], ignore_patterns: Sequence[str]) -> Reading:
+    decoded = decode_html(body, content_type)
+    extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors)
+    text = normalize_text(extracted.text, ignore_patterns)
+    key = hashlib.sha256(comparison_key(text).encode("utf-8")).digest()
+    return Reading(text, key, extracted.title, decoded.encoding, extracted.published)
+
+
+def relevant(text: str, keywords: Sequence[str]) -> bool:
+    return not keywords or matches_keywords(text, keywords)
+
+
+def new_event(reading: Reading, keywords: Sequence[str]) -> NewEvent | None:
+    """A ``new`` event for a document that appeared after the baseline, if it is on topic."""
+    if not relevant(reading.title + "\n\n" + reading.text, keywords):
+        return None
+    title = reading.title or _first_line(reading.text)
+    return NewEvent(kind="new", summary=f"New: {title}", detail={"title": title})
+
+
+def content_event(before: str, after: str, keywords: Sequence[str],
+                  snapshot_before: int | None) -> NewEvent | None:
+    """A ``content`` event when the watched text changed in a way a reader cares about."""
+    diff = diff_texts(comparison_key(before), comparison_key(after))
+    if not diff.changed:
+        return None
+    if keywords:
+        blocks = [block for block in diff.changed_blocks
+                  if relevant("\n".join(filter(None, (block.before, block.after))), keywords)]
+        if not blocks:
+            return None
+    real = diff_texts(before, after)
+    detail: dict[str, Any] = {"added": list(real.added[:20]), "removed": list(real.removed[:20])}
+    return NewEvent(kind="content", summary=f"Changed: {real.summary or diff.summary}",
+                    snapshot_before=snapshot_before, detail=detail)
+
+
+def removed_event(status: int, snapshot_before: int | None) -> NewEvent:
+    return NewEvent(kind="removed", summary=f"Removed: the page now answers {status}",
+                    snapshot_before=snapshot_before)
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().split("\n", 1)[0].strip()
+    return line[:120] + ("…" if len(line) > 120 else "")

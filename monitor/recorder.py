@@ -1,0 +1,192 @@
+"""The crawl's sink: every fetched item becomes snapshots and change events.
+
+Each item is handled in one transaction (one document: its snapshot, its
+events, its search entry), so a crash at any point leaves the archive
+consistent and the next run redoes only what was not committed.
+
+Baseline rule (SPEC.md): the first successful check of a source records
+everything and announces nothing; after it, an item first seen in a listing
+is announced (``new``) with its first successful snapshot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from crawler.items import FetchedPage, FetchFailed, Item, Listing
+from monitor.classify import FactsEngine
+from monitor.config import Config, SourceConfig
+from monitor.detect import Reading, content_event, new_event, read_document, removed_event
+from storage.archive import Archive, DocumentState, NewEvent, NewSnapshot, UnitOfWork
+from storage.models import Source
+
+__all__ = ["ArchiveRecorder", "SourceOutcome"]
+
+log = logging.getLogger(__name__)
+GONE = (404, 410)
+
+
+@dataclass
+class SourceOutcome:
+    """What one run did for one source."""
+
+    name: str
+    fetched: int = 0
+    unchanged: int = 0
+    events: int = 0
+    errors: list[str] = field(default_factory=list)
+    listing_ok: bool = False
+
+
+class ArchiveRecorder:
+    """Receives crawl items (``crawler.runner.ItemSink``) and records them."""
+
+    def __init__(self, archive: Archive, config: Config, *,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.archive = archive
+        self.config = config
+        self.clock = clock
+        self.facts = FactsEngine(archive, config)
+        self.outcomes: dict[str, SourceOutcome] = {}
+        self._sources: dict[str, tuple[int, bool]] = {}
+
+    def begin(self, sources: list[SourceConfig]) -> None:
+        """Register the sources of this run and note which still await their baseline."""
+        now = self.clock()
+        with self.archive.unit() as unit:
+            for source in sources:
+                row = unit.source(source.name, source.kind, source.url, now)
+                self._sources[source.name] = (row.id, row.baseline_at is not None)
+                self.outcomes[source.name] = SourceOutcome(source.name)
+
+    def process(self, item: Item) -> None:
+        outcome = self.outcomes.setdefault(item.source, SourceOutcome(item.source))
+        try:
+            if isinstance(item, FetchFailed):
+                outcome.errors.append(f"{item.url}: {item.error}")
+            elif isinstance(item, Listing):
+                self._listing(item)
+                outcome.listing_ok = True
+                outcome.fetched += 1
+            else:
+                outcome.events += self._page(item, outcome)
+        except Exception as exc:  # one broken document must not stop the others
+            log.exception("recording %s failed", item.url)
+            outcome.errors.append(f"{item.url}: recording failed: {exc}")
+
+    def finish(self) -> list[SourceOutcome]:
+        """Update each source's health and close the baseline of sources checked for the first time."""
+        now = self.clock()
+        with self.archive.unit() as unit:
+            for name, outcome in self.outcomes.items():
+                source_id = self._sources.get(name, (None, False))[0]
+                if source_id is None:
+                    continue
+                row = unit.session.get_one(Source, source_id)
+                if outcome.errors:
+                    row.last_failure_at = now
+                    row.consecutive_failures += 1
+                    row.last_error = outcome.errors[0][:2000]
+                else:
+                    row.last_success_at = now
+                    row.consecutive_failures = 0
+                    row.last_error = None
+                if row.baseline_at is None and (outcome.fetched or outcome.listing_ok):
+                    row.baseline_at = now
+        return list(self.outcomes.values())
+
+    # --------------------------------------------------------------- items
+
+    def _listing(self, item: Listing) -> None:
+        source_id, _ = self._sources[item.source]
+        source = self.config.source(item.source)
+        with self.archive.unit() as unit:
+            doc = unit.document(source_id, item.url, source.kind, item.fetched_at)
+            if item.status != 304:
+                unit.add_snapshot(doc.id, NewSnapshot(
+                    fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
+                    headers=_kept(item.headers), body=item.body))
+            else:
+                unit.touch(doc.id, item.fetched_at, checked=True)
+            for link in item.links:
+                listed = unit.document(source_id, link, "item", item.fetched_at)
+                unit.touch(listed.id, item.fetched_at, listed=True)
+
+    def _page(self, item: FetchedPage, outcome: SourceOutcome) -> int:
+        source_id, baselined = self._sources[item.source]
+        source = self.config.source(item.source)
+        with self.archive.unit() as unit:
+            doc = unit.document(source_id, item.url, item.role, item.fetched_at)
+            if item.status == 304:
+                unit.touch(doc.id, item.fetched_at, checked=True)
+                outcome.unchanged += 1
+                return 0
+            outcome.fetched += 1
+            if item.status in GONE:
+                return self._gone(unit, source_id, doc, item, baselined)
+            if item.status >= 400:
+                outcome.errors.append(f"{item.url}: HTTP {item.status}")
+                return 0
+            reading = read_document(item.body, item.headers.get("content-type") or item.headers.get("Content-Type"),
+                                    url=item.final_url, select=source.select,
+                                    ignore_selectors=source.ignore_selectors,
+                                    ignore_patterns=source.ignore_patterns)
+            return self._content(unit, source_id, source, doc, item, reading, baselined)
+
+    def _gone(self, unit: UnitOfWork, source_id: int, doc: DocumentState, item: FetchedPage,
+              baselined: bool) -> int:
+        if doc.removed_at is not None:
+            unit.touch(doc.id, item.fetched_at, checked=True)
+            return 0
+        snapshot_id = unit.add_snapshot(doc.id, NewSnapshot(
+            fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
+            headers=_kept(item.headers), body=item.body))
+        unit.set_removed(doc.id, item.fetched_at)
+        if not baselined or doc.latest_snapshot_id is None or doc.latest_status in GONE:
+            return 0
+        unit.add_event(source_id, doc.id, doc.url, item.fetched_at,
+                       removed_event(item.status, doc.latest_snapshot_id), snapshot_id)
+        return 1
+
+    def _content(self, unit: UnitOfWork, source_id: int, source: SourceConfig, doc: DocumentState,
+                 item: FetchedPage, reading: Reading, baselined: bool) -> int:
+        previous_text = None
+        changed = doc.latest_key != reading.key
+        if doc.latest_snapshot_id is not None and changed:
+            previous_text = unit.text_of(doc.latest_snapshot_id)
+        published = reading.published or (item.entry.published.date() if item.entry and item.entry.published
+                                           else None)
+        facts = self.facts.extract(reading.text, published or item.fetched_at.date(), source)
+        snapshot_id = unit.add_snapshot(doc.id, NewSnapshot(
+            fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
+            headers=_kept(item.headers), body=item.body, text=reading.text, key_sha256=reading.key,
+            encoding=reading.encoding, title=reading.title or (item.entry.title if item.entry else None),
+            published=published, facts=facts, searchable=changed))
+        if doc.removed_at is not None:
+            unit.set_removed(doc.id, None)
+        if not baselined:
+            return 0
+        events: list[NewEvent] = []
+        first_content = doc.latest_snapshot_id is None or doc.latest_status in GONE
+        if doc.role == "item" and first_content and doc.latest_snapshot_id is None:
+            announced = new_event(reading, source.keywords)
+            if announced is not None:
+                events.append(announced)
+        elif changed and previous_text is not None and doc.latest_status not in GONE:
+            edited = content_event(previous_text, reading.text, source.keywords, doc.latest_snapshot_id)
+            if edited is not None:
+                events.append(edited)
+        if doc.role != "item" or events or not first_content:
+            events.extend(self.facts.events(unit, doc, facts, first_content))
+        events = self.facts.drop_content_when_classified(events)
+        for event in events:
+            unit.add_event(source_id, doc.id, doc.url, item.fetched_at, event, snapshot_id)
+        return len(events)
+
+
+def _kept(headers: Mapping[str, str]) -> dict[str, str]:
+    """The response headers, names lower-cased."""
+    return {key.lower(): value for key, value in headers.items()}

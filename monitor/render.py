@@ -1,0 +1,69 @@
+"""Human-readable output of the listing commands (tables on stdout)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from monitor.facts import RouteStatus
+from storage.queries import ChangeRecord, SearchHit, SnapshotRecord
+
+__all__ = ["console", "print_changes", "print_hits", "print_history", "print_status"]
+
+
+def console() -> Console:
+    """stdout, without colour or wrapping surprises when it is not a terminal."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def print_changes(rows: Sequence[ChangeRecord]) -> None:
+    out = console()
+    if not rows:
+        out.print("no change events")
+        return
+    for row in rows:
+        out.print(f"#{row.id}  {row.detected_at:%Y-%m-%d %H:%M}  {row.kind:<8} {row.source}  {row.summary}",
+                  markup=False)
+        out.print(f"      {row.url}", markup=False)
+
+
+def print_status(rows: Sequence[RouteStatus], *, history: bool = False) -> None:
+    out = console()
+    if not rows:
+        out.print("no route status yet: no source has stated one")
+        return
+    table = Table("route", "trains", "status", "days", "effective", "departs", "arrives", "as of", "evidence")
+    for row in rows:
+        latest = row.evidence[-1] if row.evidence else None
+        table.add_row(
+            "–".join(row.route), "/".join(row.trains) or "-", row.status or "-", "/".join(row.days) or "-",
+            row.effective.isoformat() if row.effective else "-", row.departs or "-", row.arrives or "-",
+            f"{row.as_of:%Y-%m-%d %H:%M}",
+            f"{latest.source} #{latest.snapshot}" + (f" (+{len(row.evidence) - 1})" if not history and
+                                                     len(row.evidence) > 1 else "") if latest else "-",
+        )
+    out.print(table)
+
+
+def print_history(rows: Sequence[SnapshotRecord]) -> None:
+    out = console()
+    if not rows:
+        out.print("no snapshots")
+        return
+    table = Table("snapshot", "fetched", "status", "bytes", "source", "url", "title")
+    for row in rows:
+        table.add_row(str(row.id), f"{row.fetched_at:%Y-%m-%d %H:%M:%S}", str(row.status), str(row.size or 0),
+                      row.source, row.url, (row.title or "")[:60])
+    out.print(table)
+
+
+def print_hits(rows: Sequence[SearchHit]) -> None:
+    out = console()
+    if not rows:
+        out.print("no matches")
+        return
+    for hit in rows:
+        out.print(f"#{hit.snapshot}  {hit.fetched_at:%Y-%m-%d}  {hit.source}  {hit.url}", markup=False)
+        out.print(f"      {hit.snippet}", markup=False)
