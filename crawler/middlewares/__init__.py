@@ -1,0 +1,1 @@
+"""Downloader middlewares of the crawler, one per file; wired in :mod:`crawler.settings`."""

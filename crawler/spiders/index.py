@@ -1,0 +1,32 @@
+"""Index sources: a list page whose item links are documents of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from crawler.items import FeedEntry
+from crawler.links import item_links
+from crawler.plan import SourcePlan
+from crawler.spiders.listing import ListingSpider
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+__all__ = ["IndexSpider"]
+
+
+class IndexSpider(ListingSpider):
+    """Fetches every index source, then the items each one lists."""
+
+    name = "indexes"
+    kind: ClassVar[str] = "index"
+    listing_role: ClassVar[Literal["index", "feed"]] = "index"
+
+    def links(self, response: Response, plan: SourcePlan) -> tuple[tuple[str, ...], Mapping[str, FeedEntry]]:
+        content_type = response.headers.get(b"Content-Type")
+        selector = getattr(plan.source, "links", None)
+        found = item_links(
+            response.body, content_type.decode("latin-1") if content_type else None, response.url, selector
+        )
+        return found, {}

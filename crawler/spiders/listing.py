@@ -1,0 +1,93 @@
+"""Shared by index and feed sources: fetch the listing, yield a Listing, then fetch its items."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from scrapy import Request
+
+from crawler.exceptions import CrawlerError
+from crawler.failures import describe_exception
+from crawler.items import FeedEntry, FetchFailed, Item, Listing
+from crawler.plan import SourcePlan
+from crawler.spiders.base import SourceSpider, Target, headers_of
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+__all__ = ["ListingSpider"]
+
+
+class ListingSpider(SourceSpider):
+    """Base of :class:`IndexSpider` and :class:`FeedSpider`.
+
+    The listing's links come from :meth:`links`. Up to ``max_items`` of them
+    are fetched, plus the plan's ``known_items`` that are no longer listed. A
+    listing answering 304 has no links; its known items are re-checked.
+    """
+
+    listing_role: ClassVar[Literal["index", "feed"]] = "index"
+
+    async def start(self) -> AsyncIterator[Any]:
+        for plan in self.plans:
+            request = self.request(plan.source.url, plan, self.listing_role, self.parse)
+            if request is not None:
+                yield request
+
+    def links(self, response: Response, plan: SourcePlan) -> tuple[tuple[str, ...], Mapping[str, FeedEntry]]:
+        """Canonical item URLs in listing order, and what the listing says about each (feeds)."""
+        raise NotImplementedError
+
+    def parse(self, response: Response, **kwargs: Any) -> list[Item | Request]:
+        target: Target = response.meta["railwatch"]
+        plan = target.plan
+        if response.status == 304:
+            links: tuple[str, ...] = ()
+            entries: Mapping[str, FeedEntry] = {}
+        elif 200 <= response.status < 300:
+            try:
+                links, entries = self.links(response, plan)
+            except CrawlerError as exc:
+                error = describe_exception(exc, **self._limits)
+                return [self._listing_failed(target, error, response.status)]
+        else:
+            return [self.refused(response, target)]
+        out: list[Item | Request] = [
+            Listing(
+                source=plan.source.name,
+                url=target.url,
+                status=response.status,
+                final_url=response.url,
+                headers=headers_of(response),
+                body=b"" if response.status == 304 else response.body,
+                fetched_at=datetime.now(UTC),
+                links=links,
+            )
+        ]
+        listed = set(links)
+        wanted = [*links[: plan.source.max_items], *(url for url in plan.known_items if url not in listed)]
+        for url in wanted:
+            request = self.request(
+                url, plan, "item", self.parse_item, listing=target.url, entry=entries.get(url)
+            )
+            if request is not None:
+                out.append(request)
+        return out
+
+    def parse_item(self, response: Response) -> list[Item]:
+        target: Target = response.meta["railwatch"]
+        if self.answered(response):
+            return [self.fetched(response, target)]
+        return [self.refused(response, target)]
+
+    def _listing_failed(self, target: Target, error: str, status: int | None) -> FetchFailed:
+        return FetchFailed(
+            source=target.plan.source.name,
+            url=target.url,
+            role=target.role,
+            error=error,
+            fetched_at=datetime.now(UTC),
+            status=status,
+        )
