@@ -1,0 +1,202 @@
+"""Facts about routes from the main text of one document."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .dates import DateMention, find_dates
+from .days import parse_days
+from .gazetteer import Gazetteer
+from .model import Fact
+from .observation import Observation
+from .routes import RoutePart, split_routes
+from .segments import paragraphs
+from .status import (
+    clause_status,
+    has_service_cue,
+    is_hearsay,
+    is_historical,
+    is_past_context,
+    is_resumption,
+    is_special_train,
+    tickets,
+)
+from .tables import table_observations
+from .text import clauses, clean_units, mask, sentences, strip_formerly
+from .times import find_times, parse_duration
+from .trains import find_trains, sort_trains
+
+__all__ = ["extract_facts", "observations"]
+
+_STATUS_PREFERENCE = ("resumed", "suspended", "cancelled", "planned", "operating")
+
+
+@dataclass
+class _Context:
+    routes: list[tuple[str, str]] = field(default_factory=list)
+
+    def remember(self, route: tuple[str, str]) -> None:
+        self.routes = [r for r in self.routes if set(r) != set(route)] + [route]
+
+    def with_station(self, name: str) -> tuple[str, str] | None:
+        return next((r for r in reversed(self.routes) if name in r), None)
+
+    def last(self) -> tuple[str, str] | None:
+        return self.routes[-1] if self.routes else None
+
+
+def _sentence_status(text: str, dates: list[DateMention], published: datetime.date | None,
+                     ) -> tuple[str | None, datetime.date | None]:
+    """The status a sentence states and the date its status clause carries."""
+    found: list[tuple[str, datetime.date | None]] = []
+    for clause, start in clauses(text):
+        masked = mask(clause, [(d.start - start, d.end - start) for d in dates])
+        if is_historical(masked, published):
+            continue
+        status = clause_status(clause, dated=bool(dates))
+        if status is None:
+            continue
+        if status == "suspended" and is_past_context(clause):
+            continue
+        in_clause = [d for d in dates if start <= d.start < start + len(clause)]
+        when = in_clause[0].date if in_clause else None
+        label = "resumed" if status == "operating" and is_resumption(clause) else status
+        found.append((label, when))
+    if not found:
+        return None, None
+    dated = [f for f in found if f[1] is not None]
+    if dated:
+        label, when = max(dated, key=lambda f: f[1] or datetime.date.min)
+    else:
+        label, when = min(found, key=lambda f: _STATUS_PREFERENCE.index(f[0]))
+    return ("operating" if label == "resumed" else label), when
+
+
+def _effective(dates: list[DateMention], status_date: datetime.date | None) -> datetime.date | None:
+    marked = [d.date for d in dates if d.marked_from]
+    if marked:
+        return max(marked)
+    return status_date
+
+
+def _route_for(part: RoutePart, sentence: str, ctx: _Context) -> tuple[str, str] | None:
+    if part.pair is not None:
+        return part.pair
+    if len(part.stations) == 1:
+        return ctx.with_station(part.stations[0])
+    if not part.stations and has_service_cue(sentence):
+        return ctx.last()
+    return None
+
+
+def _sentence_observations(sentence: str, position: int, ctx: _Context, gazetteer: Gazetteer,
+                           published: datetime.date | None) -> Iterator[Observation]:
+    if is_hearsay(sentence) or is_special_train(sentence):
+        return
+    text = strip_formerly(sentence)
+    parts = split_routes(text, gazetteer)
+    shared_status: str | None = None
+    for part in parts:
+        route = _route_for(part, text, ctx)
+        if route is None:
+            continue
+        ctx.remember(route)
+        dates = find_dates(part.text, published)
+        status, status_date = _sentence_status(part.text, dates, published)
+        if status is None and len(parts) > 1:
+            status = shared_status
+        shared_status = shared_status or status
+        times = find_times(part.text)
+        obs = Observation(
+            route=route,
+            position=position,
+            quote=sentence.strip(),
+            effective=_effective(dates, status_date),
+            status=status,
+            days=parse_days(part.text),
+            departs=next((t.value for t in times if t.role == "departs"), None),
+            arrives=next((t.value for t in times if t.role == "arrives"), None),
+            duration_min=parse_duration(part.text),
+            trains=find_trains(part.text),
+            tickets=tickets(part.text),
+        )
+        if obs.states_service() or obs.trains or obs.tickets:
+            yield obs
+
+
+def observations(text: str, *, published: datetime.date | None = None,
+                 gazetteer: Gazetteer | None = None) -> list[Observation]:
+    """Every sentence-level statement about a route, in document order."""
+    gz = gazetteer or Gazetteer.default()
+    ctx = _Context()
+    out: list[Observation] = []
+    position = 0
+    answered = [p for p in paragraphs(text) if p.role != "question"]
+    for unit in clean_units(p.text for p in answered):
+        if unit.table:
+            for obs in table_observations(unit.table, position, gz):
+                ctx.remember(obs.route)
+                out.append(obs)
+                position += 1
+            continue
+        for sentence in sentences(unit.text):
+            out.extend(_sentence_observations(sentence, position, ctx, gz, published))
+            position += 1
+    return out
+
+
+def _later(new: Observation, old: Observation) -> bool:
+    """A later statement replaces an earlier one only when it is dated later."""
+    return new.effective is not None and (old.effective is None or new.effective > old.effective)
+
+
+def _merge(group: list[Observation]) -> Fact | None:
+    chosen: dict[str, Observation] = {}
+    for obs in group:
+        for name in ("status", "days", "departs", "arrives", "duration_min", "tickets"):
+            if getattr(obs, name) is None:
+                continue
+            if name not in chosen or _later(obs, chosen[name]):
+                chosen[name] = obs
+    # A duration, train number or ticket note alone does not make a route fact.
+    if not any(k in chosen for k in ("status", "days", "departs", "arrives")):
+        return None
+    used = {id(o) for o in chosen.values()}
+    dated = [o.effective for o in group
+             if o.effective is not None and (id(o) in used or not o.states_service())]
+    quotes = list(dict.fromkeys(o.quote for o in group if id(o) in used))
+    none = Observation(route=group[0].route, position=-1, quote="")
+    return Fact(
+        route=group[0].route,
+        status=chosen.get("status", none).status,
+        trains=sort_trains([t for obs in group for t in obs.trains]),
+        days=chosen.get("days", none).days or (),
+        effective=max(dated) if dated else None,
+        departs=chosen.get("departs", none).departs,
+        arrives=chosen.get("arrives", none).arrives,
+        duration_min=chosen.get("duration_min", none).duration_min,
+        tickets=chosen.get("tickets", none).tickets,
+        quote=" ".join(quotes),
+    )
+
+
+def extract_facts(text: str, *, published: datetime.date | None = None,
+                  gazetteer: Gazetteer | None = None) -> list[Fact]:
+    """One merged fact per route the document states, in document order.
+
+    Sentences about the same route (in either direction) merge field by field: the first
+    statement of a field holds unless a later one is dated later ("from 2026-07-11
+    departures move to Saturdays").
+    """
+    groups: dict[frozenset[str], list[Observation]] = {}
+    for obs in observations(text, published=published, gazetteer=gazetteer):
+        groups.setdefault(obs.key, []).append(obs)
+    facts = []
+    for group in groups.values():
+        fact = _merge(group)
+        if fact is not None:
+            facts.append(fact)
+    return facts
+

@@ -1,0 +1,262 @@
+"""Service status of a clause, and the cues that make a sentence state no fact at all."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+__all__ = [
+    "clause_status",
+    "has_service_cue",
+    "is_hearsay",
+    "is_historical",
+    "is_past_context",
+    "is_resumption",
+    "is_special_train",
+    "tickets",
+]
+
+_CANCELLED = re.compile(
+    r"\bcancel+(?:ed|s|ation)?\b|\bdiscontinu|\bscrapped\b|\baxed\b|\bwithdrawn\b|取消|撤销|撤銷|停办|停辦"
+    r"|폐지|운행\s*취소|отмен[аеёиу]|снят[аоы]?\s+с\s+курсирования|упраздн",
+    re.I,
+)
+_SUSPENDED = re.compile(
+    r"\bsuspen(?:d|ds|ded|sion|ding)\b|\bhalt(?:s|ed)?\b|\bpaus(?:e|es|ed)\b|\bstop(?:s|ped)?\s+running\b"
+    r"|\bno\s+longer\s+(?:run|operat)|\bout\s+of\s+service\b|\buntil\s+further\s+notice\b|\bwill\s+not\s+run\b"
+    r"|\bclosed\s+to\s+(?:passenger|traffic)|\bhalted\b"
+    r"|停运|停運|停驶|停駛|暂停|暫停|停开|停開|中断|中斷|停止运行|停止運行|停止开行|停止開行|停行"
+    r"|운행\s*(?:이|을|도)?\s*중단|운행\s*중지|운휴|중단(?:된|됐|되|한|했|하)|운행하지\s*않"
+    r"|приостан|прекращ[аеё]|прекрат|не\s+будет\s+курсировать|временно\s+не\s+курсир",
+    re.I,
+)
+_RESUMED = re.compile(
+    r"\bresum(?:e|es|ed|ing|ption)\b|\brestart(?:s|ed|ing)?\b|\breopen(?:s|ed|ing)?\b|\brestor(?:e|es|ed|ing)\b"
+    r"|\brelaunch|\breturn(?:s|ed|ing)?\s+(?:on|from|to\s+service|with)|\bback\s+(?:in|into)\s+service\b"
+    r"|\bre-?establish"
+    r"|恢复|恢復|重启|重啟|复驶|復駛|复开|復開|复运|復運|重新开行|重新開行|重开|重開"
+    r"|재개|복원|재운행|다시\s*운행|운행을?\s*다시"
+    r"|возобнов|восстанов|вновь\s+(?:будет\s+)?курсир|снова\s+(?:будет\s+)?курсир",
+    re.I,
+)
+_RUNS = re.compile(
+    r"\bruns?\b|\brunning\b|\boperat(?:e|es|ed|ing|ion)\b|\bin\s+service\b"
+    r"|开行|開行|运行|運行|运营|運營|开通|開通|通车|通車|发车|發車|开出|開出"
+    r"|운행(?:한다|하며|하고|된다|되며|되고|돼|중|하는|되는|할|될|을\s*시작)|운영|다닌다|오간다|왕복"
+    r"|курсир|ходит|ходят|будет\s+ходить|отправля|следует|следуют",
+    re.I,
+)
+_NOT_A_SERVICE = re.compile(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b|航班|항공|авиа", re.I)
+_PLANNED = re.compile(
+    r"\bplan(?:s|ned|ning)?\s+to\b|\bplanned\b|\bintend|\bsoon\b|\bshortly\b|\bin\s+the\s+near\s+future\b"
+    r"|\bat\s+an\s+early\s+date\b|\bin\s+due\s+course\b|\bpreparations?\b"
+    r"|计划|計劃|计画|拟于|擬於|即将|即將|尽快|儘快|近期|适时|適時|筹备|籌備"
+    r"|계획|조만간|곧|가까운\s*시일|준비\s*중"
+    r"|планир|в\s+ближайшее\s+время|намерен|скоро|готовит",
+    re.I,
+)
+_FUTURE = re.compile(
+    r"\bwill\b|\bshall\b|\bto\s+resume\b|\bset\s+to\b|\bis\s+to\b|\bare\s+to\b|将|將|예정|할\s*것|될\s*것|될\s*계획"
+    r"|будет|будут|возобновит",
+    re.I,
+)
+# "date of resumption to be announced", 恢复开行时间另行公告, 재개 시기는 추후 공지
+_DEFERRED = re.compile(
+    r"\bto\s+be\s+(?:announced|determined|confirmed|notified)\b|\bno\s+date\b|\bnot\s+(?:yet\s+)?(?:been\s+)?set\b"
+    r"|\bwill\s+be\s+(?:announced|given|released|notified)\s+(?:later|separately)|\bfurther\s+notice\b"
+    r"|另行(?:公告|通知|公布)|待定|另行安排|추후\s*(?:공지|발표|안내)|미정|아직\s*정해지지"
+    r"|будет\s+сообщено|дополнительно\s+сообщ|сообщим\s+дополнительно|пока\s+не\s+определ",
+    re.I,
+)
+_NEGATED = re.compile(
+    r"\bnot\b|\bno\b(?!\.)|\bnever\b|n't\b|\bneither\b|\bnor\b|尚未|未能|没有|沒有|并未|並未|不会|不會"
+    r"|않|못|없|아직|\bне\b|\bнет\b|\bни\b",
+    re.I,
+)
+_MAY = re.compile(r"\bmay\s+(?:be|have|resume|restart|run|operate|not|soon|reopen|start|return|begin)\b")
+_HEARSAY = re.compile(
+    r"\bcould\b|\bmight\b|\bwould\b|\bas\s+early\s+as\b|\breportedly\b|\brumou?r|\bspeculat"
+    r"|\bmedia\s+report|\breports?\s+(?:that|say|said|suggest)|\bthere\s+(?:are|were)\s+reports\b"
+    r"|\baccording\s+to\s+(?:media|reports|sources|people|a\s+person|residents|witnesses|analysts)"
+    r"|\bfamiliar\s+with\b|\bis\s+said\s+to\b|\bexpected\s+to\b|\blikely\b|\bunlikely\b|\bconsider(?:s|ed|ing)?\b"
+    r"|\bstud(?:y|ying|ies)\b|\bdiscuss(?:ed|ing|ion|ions)?\b|\bpropos(?:al|ed|es)\b|\bhop(?:e|es|ed|ing)\b"
+    r"|\beyes\b|\bfloat(?:s|ed)?\b|\bon\s+paper\b|\bwish\b|\bif\b|\bwhether\b|\?"
+    r"|可能|或将|或將|或许|或許|据传|據傳|传闻|傳聞|传言|有望|考虑|考慮|研究|探讨|探討|商讨|商討|据报道|據報道"
+    r"|报道称|報道稱|媒体|媒體|消息人士|如果|若|是否|？"
+    r"|가능성|전망|관측|검토|소식통|것으로\s*(?:보인|알려|전해)|예상|추측|보도|되면|하면|할지|여부|논의"
+    r"|могут|может|возможно|по\s+слухам|слух|по\s+данным\s+(?:СМИ|источник)|рассматрива|обсужда|не\s+исключ"
+    r"|ожида|предполага|вероятно|если|якобы",
+    re.I,
+)
+_SPECIAL = re.compile(
+    r"\barmou?red\s+train|\bspecial\s+train|\bprivate\s+train|\bleader'?s\s+train|\bpresidential\s+train"
+    r"|\btrial\s+(?:run|trip|operation|service)|\btest\s+(?:run|train|trip)"
+    r"|专列|專列|特别列车|特別列車|试运行|試運行|试跑|試跑|试验列车|试运营|試運營"
+    r"|특별\s*열차|특별\s*렬차|전용\s*열차|전용\s*렬차|1호\s*열차|시험\s*운행|시운전|시범\s*운행"
+    r"|бронепоезд|спецпоезд|литерн|специальн\w+\s+поезд|пробн\w+\s+(?:рейс|поезд)|тестов\w+\s+(?:рейс|поезд)",
+    re.I,
+)
+_HISTORY = re.compile(
+    r"\bfirst\s+(?:ran|run|opened|launched|introduced)\b|\bused\s+to\b|\bhistor|\bdecades?\b|\bin\s+the\s+past\b"
+    r"|\bbefore\s+(?:19|20)\d\d\b|\buntil\s+(?:19|20)\d\d\b|\bsince\s+(?:19|20)\d\d\b|\bin\s+(?:19|20)\d\d\b"
+    r"|曾经|曾經|历史|歷史|上世纪|上世紀|年代|首次开行|首次開行"
+    r"|역사|과거|한때|처음\s*운행"
+    r"|истори|когда-то|в\s+прошлом|до\s+(?:19|20)\d\d|впервые",
+    re.I,
+)
+# Past context that explains an old suspension ("after the pandemic", "had been suspended").
+_PAST_CONTEXT = re.compile(
+    r"\bpandemic\b|\bcovid|\bcoronavirus\b|\bhad\s+been\b|疫情|新冠|此前|以前|코로나|이후\s*운행이\s*중단"
+    r"|그동안|пандеми|коронавирус|covid|ранее",
+    re.I,
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_SERVICE = re.compile(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b|航班|항공|авиа", re.I)
+_PLANNED = re.compile(
+    r"\bplan(?:s|ned|ning)?\s+to\b|\bplanned\b|\bintend|\bsoon\b|\bshortly\b|\bin\s+the\s+near\s+future\b"
+    r"|\bat\s+an\s+early\s+date\b|\bin\s+due\s+course\b|\bpreparations?\b"
+    r"|计划|計劃|计画|拟于|擬於|即将|即將|尽快|儘快|近期|适时|適時|筹备|籌備"
+    r"|계획|조만간|곧|가까운\s*시일|준비\s*중"
+    r"|планир|в\s+ближайшее\s+время|намерен|скоро|готовит",
+    re.I,
+)
+_FUTURE = re.compile(
+    r"\bwill\b|\bshall\b|\bto\s+resume\b|\bset\s+to\b|\bis\s+to\b|\bare\s+to\b|将|將|예정|할\s*것|될\s*것|될\s*계획"
+    r"|будет|будут|возобновит",
+    re.I,
+)
+# "date of resumption to be announced", 恢复开行时间另行公告, 재개 시기는 추후 공지
+_DEFERRED = re.compile(
+    r"\bto\s+be\s+(?:announced|determined|confirmed|notified)\b|\bno\s+date\b|\bnot\s+(?:yet\s+)?(?:been\s+)?set\b"
+    r"|\bwill\s+be\s+(?:announced|given|released|notified)\s+(?:later|separately)|\bfurther\s+notice\b"
+    r"|另行(?:公告|通知|公布)|待定|另行安排|추후\s*(?:공지|발표|안내)|미정|아직\s*정해지지"
+    r"|будет\s+сообщено|дополнительно\s+сообщ|сообщим\s+дополнительно|пока\s+не\s+определ",
+    re.I,
+)
+_NEGATED = re.compile(
+    r"\bnot\b|\bno\b(?!\.)|\bnever\b|n't\b|\bneither\b|\bnor\b|尚未|未能|没有|沒有|并未|並未|不会|不會"
+    r"|않|못|없|아직|\bне\b|\bнет\b|\bни\b",
+    re.I,
+)
+_NOT_SUSPENDED = re.compile(
+    r"\bnot\s+(?:be\s+|been\s+)?(?:suspend|halt)|\bno\s+suspension|未停运|没有停运|不停运|не\s+приостан"
+    r"|중단되지\s*않",
+    re.I,
+)
+_MAY = re.compile(r"\bmay\s+(?:be|have|resume|restart|run|operate|not|soon|reopen|start|return|begin)\b")
+_HEARSAY = re.compile(
+    r"\bcould\b|\bmight\b|\bwould\b|\bas\s+early\s+as\b|\breportedly\b|\brumou?r|\bspeculat"
+    r"|\bmedia\s+report|\breports?\s+(?:that|say|said|suggest)|\bthere\s+(?:are|were)\s+reports\b"
+    r"|\baccording\s+to\s+(?:media|reports|sources|people|a\s+person|residents|witnesses|analysts)"
+    r"|\bfamiliar\s+with\b|\bis\s+said\s+to\b|\bexpected\s+to\b|\blikely\b|\bunlikely\b|\bconsider(?:s|ed|ing)?\b"
+    r"|\bstud(?:y|ying|ies)\b|\bdiscuss(?:ed|ing|ion|ions)?\b|\bpropos(?:al|ed|es)\b|\bhop(?:e|es|ed|ing)\b"
+    r"|\beyes\b|\bfloat(?:s|ed)?\b|\bon\s+paper\b|\bwish\b|\bif\b|\bwhether\b|\?"
+    r"|可能|或将|或將|或许|或許|据传|據傳|传闻|傳聞|传言|有望|考虑|考慮|研究|探讨|探討|商讨|商討|据报道|據報道"
+    r"|报道称|報道稱|媒体|媒體|消息人士|如果|若|是否|？"
+    r"|가능성|전망|관측|검토|소식통|것으로\s*(?:보인|알려|전해)|예상|추측|보도|되면|하면|할지|여부|논의"
+    r"|могут|может|возможно|по\s+слухам|слух|по\s+данным\s+(?:СМИ|источник)|рассматрива|обсужда|не\s+исключ"
+    r"|ожида|предполага|вероятно|если|якобы",
+    re.I,
+)
+_SPECIAL = re.compile(
+    r"\barmou?red\s+train|\bspecial\s+train|\bprivate\s+train|\bleader'?s\s+train|\bpresidential\s+train"
+    r"|\btrial\s+(?:run|trip|operation|service)|\btest\s+(?:run|train|trip)"
+    r"|专列|專列|特别列车|特別列車|试运行|試運行|试跑|試跑|试验列车|试运营|試運營"
+    r"|특별\s*열차|특별\s*렬차|전용\s*열차|전용\s*렬차|1호\s*열차|시험\s*운행|시운전|시범\s*운행"
+    r"|бронепоезд|спецпоезд|литерн|специальн\w+\s+поезд|пробн\w+\s+(?:рейс|поезд)|тестов\w+\s+(?:рейс|поезд)",
+    re.I,
+)
+_HISTORY = re.compile(
+    r"\bfirst\s+(?:ran|run|opened|launched)\b|\bused\s+to\b|\bhad\s+been\b|\bhistor|\bdecades?\b|\bpandemic\b"
+    r"|\bcovid|\bcoronavirus\b|\bbefore\s+(?:19|20)\d\d\b|\buntil\s+(?:19|20)\d\d\b|\bsince\s+(?:19|20)\d\d\b"
+    r"|曾经|曾經|历史|歷史|上世纪|上世紀|年代|疫情|新冠|此前|以前"
+    r"|역사|과거|한때|코로나|이전까지|그동안"
+    r"|пандеми|коронавирус|covid|истори|когда-то|в\s+прошлом|до\s+(?:19|20)\d\d",
+    re.I,
+)
+_YEAR = re.compile(r"(?<![\d./-])((?:19|20)\d\d)(?!\s*[-/.]\s*\d)(?![\d年년])")
+_YEAR_CJK = re.compile(r"((?:19|20)\d\d)\s*[年년](?!\s*\d{1,2}\s*[月월])")
+_SERVICE = re.compile(
+    r"\btrains?\b|\bservices?\b|\bshuttle\b|\bcars?\b|\bcarriages?\b|\bcoach(?:es)?\b|\bpassengers?\b"
+    r"|\bfreight\b|\broute\b|\bdepartures?\b|\bround\s+trips?\b|\bjourney\b"
+    r"|列车|列車|火车|火車|班列|车次|車次|旅客|客车|客車|货物|貨物|开行|開行|运行|運行"
+    r"|열차|렬차|객차|여객|화물|운행|노선|편도|출발"
+    r"|поезд|вагон|курсир|рейс|пассажир|отправл|расписан",
+    re.I,
+)
+_SOLD_OUT = re.compile(r"\bsold\s+out\b|售罄|售完|卖完|賣完|一票难求|매진|распродан|билетов\s+нет", re.I)
+_BUSINESS_VISA = re.compile(
+    r"business\s+visa|商务签证|商務簽證|비즈니스\s*비자|상용\s*비자|деловой\s+виз|деловые\s+визы", re.I
+)
+
+
+def clause_status(clause: str, *, dated: bool) -> str | None:
+    """The status a clause states, or None. `dated` says whether its sentence gives a date."""
+    if _DEFERRED.search(clause) and not _SUSPENDED.search(clause):
+        return None
+    if _NOT_A_SERVICE.search(clause):
+        return None
+    negated = bool(_NEGATED.search(clause))
+    if _CANCELLED.search(clause) and not negated:
+        return "cancelled"
+    resumed = _RESUMED.search(clause)
+    suspended = _SUSPENDED.search(clause)
+    if resumed and not negated:
+        if not dated and (_PLANNED.search(clause) or _FUTURE.search(clause)):
+            return "planned"
+        return "operating"
+    if suspended:
+        return None if _NOT_SUSPENDED.search(clause) else "suspended"
+    if _PLANNED.search(clause) and _RUNS.search(clause) and not dated and not negated:
+        return "planned"
+    if _RUNS.search(clause) and not negated:
+        if not dated and _PLANNED.search(clause):
+            return "planned"
+        return "operating"
+    return None
+
+
+def is_resumption(clause: str) -> bool:
+    """Whether a clause speaks of a service coming back (resumes, 恢复, 재개, возобновляется)."""
+    return bool(_RESUMED.search(clause))
+
+
+def is_hearsay(sentence: str) -> bool:
+    """Rumour, speculation, questions and conditionals state no fact."""
+    return bool(_HEARSAY.search(sentence) or _MAY.search(sentence))
+
+
+def is_special_train(sentence: str) -> bool:
+    """A leader's special train, a trial or test run: not a scheduled service."""
+    return bool(_SPECIAL.search(sentence))
+
+
+def is_historical(clause: str, published: datetime.date | None) -> bool:
+    """A mention of the past ("first ran in 1954", "before 2020", a past year).
+
+    Call it with full dates masked out: a year inside a stated date is not history.
+    """
+    if _HISTORY.search(clause):
+        return True
+    ref_year = published.year if published else datetime.date.today().year
+    return any(int(y) < ref_year for y in _YEAR.findall(clause))
+
+
+def is_past_context(clause: str) -> bool:
+    """Background that explains an old suspension; a suspension stated with it is stale."""
+    return bool(_PAST_CONTEXT.search(clause))
+
+
+def has_service_cue(sentence: str) -> bool:
+    """Whether a sentence speaks of a train service at all."""
+    return bool(_SERVICE.search(sentence))
+
+
+def tickets(sentence: str) -> str | None:
+    """Ticket restrictions: "sold out", "business visa holders only"."""
+    parts = []
+    if _SOLD_OUT.search(sentence):
+        parts.append("sold out")
+    if _BUSINESS_VISA.search(sentence):
+        parts.append("business visa holders only")
+    return "; ".join(parts) or None

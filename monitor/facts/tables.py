@@ -1,0 +1,81 @@
+"""Timetable rows: "8501 | 丹东—新义州 | 09:30 | 10:50（当地时间） | 每日"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .days import parse_days
+from .gazetteer import Gazetteer
+from .observation import Observation
+from .routes import stations_in
+from .times import find_times
+from .trains import find_trains
+
+__all__ = ["table_observations"]
+
+_HEAD_DEPART = re.compile(r"开车|開車|发车|發車|出发|出發|始发|depart|dep\b|leaves|отправ|출발", re.I)
+_HEAD_ARRIVE = re.compile(r"到达|到達|抵达|终到|arriv|arr\b|прибыт|прибыв|도착", re.I)
+_HEAD_DAYS = re.compile(r"日期|开行日|運行日|运行日|班期|days?|operat|дни|периодичн|курсир|요일|운행일", re.I)
+_HEAD_TRAIN = re.compile(r"车次|車次|train|№|номер|поезд|열차|편명", re.I)
+_BARE_TRAIN = re.compile(r"^\s*([A-Z]?\d{1,5}[A-ZА-ЯЭ]?)(?:\s*次)?\s*$")
+
+
+def _roles(header: tuple[str, ...]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for i, cell in enumerate(header):
+        if _HEAD_TRAIN.search(cell):
+            roles[i] = "train"
+        elif _HEAD_DEPART.search(cell):
+            roles[i] = "departs"
+        elif _HEAD_ARRIVE.search(cell):
+            roles[i] = "arrives"
+        elif _HEAD_DAYS.search(cell):
+            roles[i] = "days"
+    return roles
+
+
+def table_observations(rows: tuple[tuple[str, ...], ...], position: int,
+                       gazetteer: Gazetteer) -> Iterator[Observation]:
+    """One observation per timetable row that names two stations."""
+    roles: dict[int, str] = {}
+    for n, row in enumerate(rows):
+        if not any(find_times(c) for c in row) and len(_roles(row)) >= 2:
+            roles = _roles(row)
+            continue
+        joined = " | ".join(row)
+        names = list(dict.fromkeys(m.name for m in stations_in(joined, gazetteer)))
+        if len(names) < 2:
+            continue
+        trains: list[str] = []
+        departs = arrives = None
+        days = None
+        untyped: list[str] = []
+        for i, cell in enumerate(row):
+            role = roles.get(i)
+            times = find_times(cell)
+            if role == "train" or (i == 0 and _BARE_TRAIN.match(cell)):
+                m = _BARE_TRAIN.match(cell)
+                trains.extend([m.group(1)] if m else list(find_trains(cell)))
+            elif role == "departs" and times:
+                departs = departs or times[0].value
+            elif role == "arrives" and times:
+                arrives = arrives or times[0].value
+            elif role == "days":
+                days = parse_days(cell) or days
+            elif times:
+                untyped.extend(t.value for t in times)
+            elif parse_days(cell):
+                days = parse_days(cell)
+        if not roles and untyped:
+            departs = untyped[0]
+            arrives = untyped[1] if len(untyped) > 1 else None
+        yield Observation(
+            route=(names[0], names[1]),
+            position=position + n,
+            quote=joined,
+            days=days,
+            departs=departs,
+            arrives=arrives,
+            trains=tuple(trains),
+        )
