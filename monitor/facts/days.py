@@ -27,7 +27,8 @@ _EN_DAY_RE = re.compile(
     r"|sun(?:day)?)(s?)\b\.?",
     re.I,
 )
-_EN_RECURRING = re.compile(r"\b(?:every|each|weekly|a\s+week|per\s+week|on\s+\w+s\b)", re.I)
+_EN_RECURRING = re.compile(r"\b(?:every|each|weekly|a\s+week|per\s+week)\W*$", re.I)
+_EN_LIST_GAP = re.compile(r"\s*(?:,|/|&|and|or|,\s*and|,\s*or)\s*", re.I)
 _EN_DAY_RANGE = re.compile(
     r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|–|—|to|through|thru)\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
     re.I,
@@ -80,15 +81,20 @@ def _en(text: str, strict: bool = True) -> set[int]:
     for m in _EN_DAY_RANGE.finditer(text):
         found |= _range(_EN_DAY[m.group(1).lower()], _EN_DAY[m.group(2).lower()])
     text = _EN_DAY_RANGE.sub(" ", text)
-    hits = list(_EN_DAY_RE.finditer(text))
-    if not hits:
-        return found
-    words = [m.group(1).lower() for m in hits]
-    plural = any(m.group(2) for m in hits)
-    abbreviated = any(len(w) <= 4 for w in words)
-    # A single bare weekday ("said on Friday") is an event, not a schedule.
-    if not strict or len(hits) >= 2 or plural or abbreviated or _EN_RECURRING.search(text):
-        found |= {_EN_DAY[w] for w in words}
+    clusters: list[list[re.Match[str]]] = []
+    for m in _EN_DAY_RE.finditer(text):
+        if clusters and _EN_LIST_GAP.fullmatch(text[clusters[-1][-1].end():m.start()]):
+            clusters[-1].append(m)
+        else:
+            clusters.append([m])
+    for cluster in clusters:
+        words = [m.group(1).lower() for m in cluster]
+        plural = any(m.group(2) for m in cluster)
+        abbreviated = any(len(w) <= 4 for w in words)
+        before = text[max(0, cluster[0].start() - 30):cluster[0].start()]
+        # A single bare weekday ("said on Friday") is an event, not a schedule.
+        if not strict or len(cluster) >= 2 or plural or abbreviated or _EN_RECURRING.search(before):
+            found |= {_EN_DAY[w] for w in words}
     return found
 
 

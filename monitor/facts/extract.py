@@ -28,7 +28,10 @@ from .text import clauses, clean_units, mask, sentences, strip_formerly
 from .times import find_times, parse_duration
 from .trains import find_trains, sort_trains
 
-__all__ = ["extract_facts", "observations"]
+__all__ = ["QUOTE_JOINER", "extract_facts", "observations"]
+
+# Separates the verbatim sentences of a quote that rests on several sentences.
+QUOTE_JOINER = " … "
 
 _STATUS_PREFERENCE = ("resumed", "suspended", "cancelled", "planned", "operating")
 
@@ -55,12 +58,12 @@ def _sentence_status(text: str, dates: list[DateMention], published: datetime.da
         masked = mask(clause, [(d.start - start, d.end - start) for d in dates])
         if is_historical(masked, published):
             continue
-        status = clause_status(clause, dated=bool(dates))
+        in_clause = [d for d in dates if start <= d.start < start + len(clause)]
+        status = clause_status(clause, dated=bool(in_clause) or any(d.marked_from for d in dates))
         if status is None:
             continue
         if status == "suspended" and is_past_context(clause):
             continue
-        in_clause = [d for d in dates if start <= d.start < start + len(clause)]
         when = in_clause[0].date if in_clause else None
         label = "resumed" if status == "operating" and is_resumption(clause) else status
         found.append((label, when))
@@ -86,7 +89,7 @@ def _route_for(part: RoutePart, sentence: str, ctx: _Context) -> tuple[str, str]
         return part.pair
     if len(part.stations) == 1:
         return ctx.with_station(part.stations[0])
-    if not part.stations and has_service_cue(sentence):
+    if not part.stations and (has_service_cue(sentence) or tickets(sentence)):
         return ctx.last()
     return None
 
@@ -178,7 +181,7 @@ def _merge(group: list[Observation]) -> Fact | None:
         arrives=chosen.get("arrives", none).arrives,
         duration_min=chosen.get("duration_min", none).duration_min,
         tickets=chosen.get("tickets", none).tickets,
-        quote=" ".join(quotes),
+        quote=QUOTE_JOINER.join(quotes),
     )
 
 

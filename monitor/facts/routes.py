@@ -9,7 +9,7 @@ from .gazetteer import Gazetteer, Mention
 
 __all__ = ["RoutePart", "split_routes", "stations_in"]
 
-_VIA_AFTER = re.compile(r"^[^,，。.;；]{0,14}?(?:경유|거쳐|거치|经由|經由|途经|途經|过境|過境)")
+_VIA_AFTER = re.compile(r"^[^,，。.;；]{0,14}?(?:경유|거쳐|거치)")
 _VIA_BEFORE = re.compile(r"(?:\bvia|\bthrough|\bby\s+way\s+of|через|经由|經由|途经|途經|经过|經過)"
                          r"[^,，。.;；]{0,12}$", re.I)
 _CONNECTOR = re.compile(

@@ -18,7 +18,7 @@ __all__ = [
 
 _CANCELLED = re.compile(
     r"\bcancel+(?:ed|s|ation)?\b|\bdiscontinu|\bscrapped\b|\baxed\b|\bwithdrawn\b|取消|撤销|撤銷|停办|停辦"
-    r"|폐지|운행\s*취소|отмен[аеёиу]|снят[аоы]?\s+с\s+курсирования|упраздн",
+    r"|폐지|운행\s*취소|отмен[а-яё]*|снят[аоы]?\s+с\s+курсирования|упраздн",
     re.I,
 )
 _SUSPENDED = re.compile(
@@ -82,8 +82,8 @@ _HEARSAY = re.compile(
     r"|\bstud(?:y|ying|ies)\b|\bdiscuss(?:ed|ing|ion|ions)?\b|\bpropos(?:al|ed|es)\b|\bhop(?:e|es|ed|ing)\b"
     r"|\beyes\b|\bfloat(?:s|ed)?\b|\bon\s+paper\b|\bwish\b|\bif\b|\bwhether\b|\?"
     r"|可能|或将|或將|或许|或許|据传|據傳|传闻|傳聞|传言|有望|考虑|考慮|研究|探讨|探討|商讨|商討|据报道|據報道"
-    r"|报道称|報道稱|媒体|媒體|消息人士|如果|若|是否|？"
-    r"|가능성|전망|관측|검토|소식통|것으로\s*(?:보인|알려|전해)|예상|추측|보도|되면|하면|할지|여부|논의"
+    r"|报道称|報道稱|媒体|媒體|消息人士|如果|是否|？"
+    r"|가능성|전망|관측|검토|소식통|것으로\s*(?:보인|알려|전해)|예상|추측|보도에\s*따르면|되면|할지|여부|논의"
     r"|могут|может|возможно|по\s+слухам|слух|по\s+данным\s+(?:СМИ|источник)|рассматрива|обсужда|не\s+исключ"
     r"|ожида|предполага|вероятно|если|якобы",
     re.I,
@@ -111,71 +111,11 @@ _PAST_CONTEXT = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_SERVICE = re.compile(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b|航班|항공|авиа", re.I)
-_PLANNED = re.compile(
-    r"\bplan(?:s|ned|ning)?\s+to\b|\bplanned\b|\bintend|\bsoon\b|\bshortly\b|\bin\s+the\s+near\s+future\b"
-    r"|\bat\s+an\s+early\s+date\b|\bin\s+due\s+course\b|\bpreparations?\b"
-    r"|计划|計劃|计画|拟于|擬於|即将|即將|尽快|儘快|近期|适时|適時|筹备|籌備"
-    r"|계획|조만간|곧|가까운\s*시일|준비\s*중"
-    r"|планир|в\s+ближайшее\s+время|намерен|скоро|готовит",
-    re.I,
-)
-_FUTURE = re.compile(
-    r"\bwill\b|\bshall\b|\bto\s+resume\b|\bset\s+to\b|\bis\s+to\b|\bare\s+to\b|将|將|예정|할\s*것|될\s*것|될\s*계획"
-    r"|будет|будут|возобновит",
-    re.I,
-)
-# "date of resumption to be announced", 恢复开行时间另行公告, 재개 시기는 추후 공지
-_DEFERRED = re.compile(
-    r"\bto\s+be\s+(?:announced|determined|confirmed|notified)\b|\bno\s+date\b|\bnot\s+(?:yet\s+)?(?:been\s+)?set\b"
-    r"|\bwill\s+be\s+(?:announced|given|released|notified)\s+(?:later|separately)|\bfurther\s+notice\b"
-    r"|另行(?:公告|通知|公布)|待定|另行安排|추후\s*(?:공지|발표|안내)|미정|아직\s*정해지지"
-    r"|будет\s+сообщено|дополнительно\s+сообщ|сообщим\s+дополнительно|пока\s+не\s+определ",
-    re.I,
-)
-_NEGATED = re.compile(
-    r"\bnot\b|\bno\b(?!\.)|\bnever\b|n't\b|\bneither\b|\bnor\b|尚未|未能|没有|沒有|并未|並未|不会|不會"
-    r"|않|못|없|아직|\bне\b|\bнет\b|\bни\b",
-    re.I,
-)
 _NOT_SUSPENDED = re.compile(
     r"\bnot\s+(?:be\s+|been\s+)?(?:suspend|halt)|\bno\s+suspension|未停运|没有停运|不停运|не\s+приостан"
     r"|중단되지\s*않",
     re.I,
 )
-_MAY = re.compile(r"\bmay\s+(?:be|have|resume|restart|run|operate|not|soon|reopen|start|return|begin)\b")
-_HEARSAY = re.compile(
-    r"\bcould\b|\bmight\b|\bwould\b|\bas\s+early\s+as\b|\breportedly\b|\brumou?r|\bspeculat"
-    r"|\bmedia\s+report|\breports?\s+(?:that|say|said|suggest)|\bthere\s+(?:are|were)\s+reports\b"
-    r"|\baccording\s+to\s+(?:media|reports|sources|people|a\s+person|residents|witnesses|analysts)"
-    r"|\bfamiliar\s+with\b|\bis\s+said\s+to\b|\bexpected\s+to\b|\blikely\b|\bunlikely\b|\bconsider(?:s|ed|ing)?\b"
-    r"|\bstud(?:y|ying|ies)\b|\bdiscuss(?:ed|ing|ion|ions)?\b|\bpropos(?:al|ed|es)\b|\bhop(?:e|es|ed|ing)\b"
-    r"|\beyes\b|\bfloat(?:s|ed)?\b|\bon\s+paper\b|\bwish\b|\bif\b|\bwhether\b|\?"
-    r"|可能|或将|或將|或许|或許|据传|據傳|传闻|傳聞|传言|有望|考虑|考慮|研究|探讨|探討|商讨|商討|据报道|據報道"
-    r"|报道称|報道稱|媒体|媒體|消息人士|如果|若|是否|？"
-    r"|가능성|전망|관측|검토|소식통|것으로\s*(?:보인|알려|전해)|예상|추측|보도|되면|하면|할지|여부|논의"
-    r"|могут|может|возможно|по\s+слухам|слух|по\s+данным\s+(?:СМИ|источник)|рассматрива|обсужда|не\s+исключ"
-    r"|ожида|предполага|вероятно|если|якобы",
-    re.I,
-)
-_SPECIAL = re.compile(
-    r"\barmou?red\s+train|\bspecial\s+train|\bprivate\s+train|\bleader'?s\s+train|\bpresidential\s+train"
-    r"|\btrial\s+(?:run|trip|operation|service)|\btest\s+(?:run|train|trip)"
-    r"|专列|專列|特别列车|特別列車|试运行|試運行|试跑|試跑|试验列车|试运营|試運營"
-    r"|특별\s*열차|특별\s*렬차|전용\s*열차|전용\s*렬차|1호\s*열차|시험\s*운행|시운전|시범\s*운행"
-    r"|бронепоезд|спецпоезд|литерн|специальн\w+\s+поезд|пробн\w+\s+(?:рейс|поезд)|тестов\w+\s+(?:рейс|поезд)",
-    re.I,
-)
-_HISTORY = re.compile(
-    r"\bfirst\s+(?:ran|run|opened|launched)\b|\bused\s+to\b|\bhad\s+been\b|\bhistor|\bdecades?\b|\bpandemic\b"
-    r"|\bcovid|\bcoronavirus\b|\bbefore\s+(?:19|20)\d\d\b|\buntil\s+(?:19|20)\d\d\b|\bsince\s+(?:19|20)\d\d\b"
-    r"|曾经|曾經|历史|歷史|上世纪|上世紀|年代|疫情|新冠|此前|以前"
-    r"|역사|과거|한때|코로나|이전까지|그동안"
-    r"|пандеми|коронавирус|covid|истори|когда-то|в\s+прошлом|до\s+(?:19|20)\d\d",
-    re.I,
-)
-_YEAR = re.compile(r"(?<![\d./-])((?:19|20)\d\d)(?!\s*[-/.]\s*\d)(?![\d年년])")
-_YEAR_CJK = re.compile(r"((?:19|20)\d\d)\s*[年년](?!\s*\d{1,2}\s*[月월])")
 _SERVICE = re.compile(
     r"\btrains?\b|\bservices?\b|\bshuttle\b|\bcars?\b|\bcarriages?\b|\bcoach(?:es)?\b|\bpassengers?\b"
     r"|\bfreight\b|\broute\b|\bdepartures?\b|\bround\s+trips?\b|\bjourney\b"
