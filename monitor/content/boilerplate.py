@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-__all__ = ["TextWeights", "is_boilerplate_attr", "strip_boilerplate", "text_weights"]
+__all__ = ["TextWeights", "detach", "is_boilerplate_attr", "strip_boilerplate"]
 
 DROP_ALWAYS = frozenset(
     "script style noscript template svg canvas iframe object embed button select textarea input option "
@@ -47,60 +47,61 @@ _COOKIE = re.compile(r"\bcookies?\b|使用cookie|쿠키|файлы cookie", re.I
 _MAIN_SHARE = 0.5  # never drop an element holding this share of the page's plain text
 
 
+_TEXT_LEN = etree.XPath("string-length(normalize-space(.))")
+_LINK_TEXTS = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
+
+
 class TextWeights:
-    """Plain (non-link) text length of every element's subtree, kept up to date on removal."""
+    """Plain (non-link) and link text length of elements, computed on demand and cached.
+
+    Lengths count characters after whitespace folding. Call :meth:`forget` after
+    changing the tree.
+    """
 
     def __init__(self, root: etree._Element) -> None:
-        self.plain: dict[etree._Element, int] = {}
-        self.link: dict[etree._Element, int] = {}
-        for el in reversed(list(root.iter())):
-            if not isinstance(el.tag, str):
-                continue
-            own = len(el.text.strip()) if el.text else 0
-            total = own
-            link = 0
-            for child in el:
-                if child.tail:
-                    total += len(child.tail.strip())
-                if isinstance(child.tag, str):
-                    total += self.plain.get(child, 0) + self.link.get(child, 0)
-                    link += self.link.get(child, 0)
-            if el.tag == "a":
-                link, total = total, total
-            self.link[el] = link
-            self.plain[el] = total - link
+        self.root = root
+        self._total: dict[etree._Element, int] = {}
+        self._link: dict[etree._Element, int] = {}
 
     def total(self, el: etree._Element) -> int:
-        return self.plain.get(el, 0) + self.link.get(el, 0)
+        found = self._total.get(el)
+        if found is None:
+            found = int(_TEXT_LEN(el))  # type: ignore[arg-type]
+            self._total[el] = found
+        return found
+
+    def link(self, el: etree._Element) -> int:
+        found = self._link.get(el)
+        if found is None:
+            texts = _LINK_TEXTS(el)
+            found = sum(len(" ".join(t.split())) for t in texts) if isinstance(texts, list) else 0
+            self._link[el] = found
+        return found
+
+    def plain(self, el: etree._Element) -> int:
+        return max(self.total(el) - self.link(el), 0)
 
     def link_density(self, el: etree._Element) -> float:
         total = self.total(el)
-        return self.link.get(el, 0) / total if total else 0.0
+        return self.link(el) / total if total else 0.0
 
-    def remove(self, el: etree._Element) -> None:
-        """Detach ``el`` (keeping its tail text) and subtract its weight from its ancestors."""
-        plain, link = self.plain.get(el, 0), self.link.get(el, 0)
-        parent = el.getparent()
-        if parent is None:
-            return
-        tail = el.tail
-        anc: etree._Element | None = parent
-        while anc is not None:
-            self.plain[anc] = self.plain.get(anc, 0) - plain
-            self.link[anc] = self.link.get(anc, 0) - link
-            anc = anc.getparent()
-        if tail:
-            prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
-        parent.remove(el)
+    def forget(self) -> None:
+        self._total.clear()
+        self._link.clear()
 
 
-def text_weights(root: etree._Element) -> TextWeights:
-    """Compute :class:`TextWeights` for ``root``."""
-    return TextWeights(root)
+def detach(el: etree._Element) -> None:
+    """Remove ``el`` from its parent, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def is_boilerplate_attr(el: etree._Element) -> bool:
@@ -128,10 +129,33 @@ def _hidden(el: etree._Element) -> bool:
     return False
 
 
+_STRUCTURAL = etree.XPath(
+    ".//nav | .//aside | .//footer | .//header | .//form | .//menu | .//*[@hidden or @aria-hidden='true' or @style]"
+)
+_ATTRIBUTED = etree.XPath(".//*[@class or @id or @role]")
+_LABEL_HINT = re.compile(  # matched against lower-cased text
+    r"advertis|sponsor|^\s*ads?\b|广告|推广|赞助|廣告|광고|реклам|上一|下一|이전글|다음글|предыдущ|следующ|cookie|쿠키"
+)
+_LABEL_TEXT_CHARS = 600
+
+
+def _labelled(body: etree._Element) -> list[object]:
+    out: list[object] = []
+    for el in body.iter():
+        text = el.text
+        if text and len(text) < _LABEL_TEXT_CHARS and _LABEL_HINT.search(text.lower()):
+            out.append(el)
+    return out
+
+
 def _labelled_box(el: etree._Element, weights: TextWeights) -> etree._Element | None:
-    """The small box an ad label or prev/next label stands in, if ``el`` is such a label."""
+    """The small box an ad label, prev/next label or cookie notice stands in, if ``el`` is one."""
     text = (el.text or "").strip()
-    if not text or len(text) > 40:
+    if not text:
+        return None
+    if _COOKIE.search(text) and weights.total(el) < 600 and el.tag not in ("p", "li", "td"):
+        return el
+    if len(text) > 40:
         return None
     if _PREV_NEXT.match(text):
         return el
@@ -143,38 +167,36 @@ def _labelled_box(el: etree._Element, weights: TextWeights) -> etree._Element | 
     return el
 
 
+def _sweep(
+    candidates: list[object], body: etree._Element, weights: TextWeights, page: int, test: object
+) -> None:
+    doomed: list[etree._Element] = []
+    for el in candidates:
+        if not isinstance(el, etree._Element) or el is body:
+            continue
+        target = test(el)  # type: ignore[operator]
+        if target is None or target is body:
+            continue
+        if weights.plain(target) >= _MAIN_SHARE * page:
+            continue
+        doomed.append(target)
+    for el in doomed:
+        detach(el)  # a descendant of an already detached element is detached from a detached tree: harmless
+
+
 def strip_boilerplate(root: etree._Element, body: etree._Element, weights: TextWeights) -> None:
     """Remove boilerplate elements under ``body`` in place."""
-    page_plain = max(weights.plain.get(body, 0), 1)
-    doomed: list[etree._Element] = []
-    for el in body.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            doomed.append(el)
-            continue
-        if tag in DROP_ALWAYS or _hidden(el):
-            doomed.append(el)
-            continue
-        is_main = weights.plain.get(el, 0) >= _MAIN_SHARE * page_plain
-        if is_main:
-            continue
-        if tag in DROP_UNLESS_MAIN or is_boilerplate_attr(el):
-            doomed.append(el)
-            continue
-        box = _labelled_box(el, weights)
-        if box is not None:
-            doomed.append(box)
-            continue
-        if _COOKIE.search(el.text or "") and weights.total(el) < 600 and tag not in ("p", "li", "td"):
-            doomed.append(el)
-    gone: set[etree._Element] = set()
-    for el in doomed:
-        if el in gone or el is body or el is root:
-            continue
-        anc = el.getparent()
-        while anc is not None and anc not in gone:
-            anc = anc.getparent()
-        if anc is not None:
-            continue
-        gone.add(el)
-        weights.remove(el)
+    etree.strip_elements(body, *DROP_ALWAYS, with_tail=False)
+    weights.forget()
+    page = max(weights.plain(body), 1)
+
+    def structural(el: etree._Element) -> etree._Element | None:
+        return el if el.tag in DROP_UNLESS_MAIN or _hidden(el) else None
+
+    def attributed(el: etree._Element) -> etree._Element | None:
+        return el if is_boilerplate_attr(el) else None
+
+    _sweep(_STRUCTURAL(body), body, weights, page, structural)
+    _sweep(_ATTRIBUTED(body), body, weights, page, attributed)
+    _sweep(_labelled(body), body, weights, page, lambda el: _labelled_box(el, weights))
+    weights.forget()

@@ -44,12 +44,11 @@ _DATE = re.compile(
     rf"|(?<!\d)(?P<d5>\d{{1,2}})\s+(?P<mon5>{_RU_MONTH_RE})\s+(?P<y5>(?:19|20)\d\d)",
     re.IGNORECASE,
 )
-_LABEL = re.compile(
+_LABEL = re.compile(  # matched against lower-cased text
     r"(?:发布日期|发布时间|发布于|发文日期|成文日期|發佈日期|發布日期|发表时间|时间|日期|"
-    r"published(?: on)?|posted(?: on)?|release date|date|"
+    r"(?<![a-z])(?:published(?: on)?|posted(?: on)?|release date|date)|"
     r"입력|등록|게시일|작성일|기사입력|"
-    r"опубликовано|дата публикации|дата)\s*[:：]?\s*",
-    re.IGNORECASE,
+    r"опубликовано|дата публикации|дата)\s*[:：]?\s*"
 )
 _TODAY = re.compile(r"今天|今日|today|сегодня|오늘", re.IGNORECASE)
 _META_NAMES = frozenset(
@@ -62,7 +61,9 @@ _META_NAMES = frozenset(
 )
 _DATE_CLASS = re.compile(r"date|time|meta|info|byline|pub", re.IGNORECASE)
 _NOT_DATE_CLASS = re.compile(r"today|now|clock|dateline|weather|update", re.IGNORECASE)
-_SCAN_CHARS = 20000
+_CLASSED = etree.XPath(".//*[@class or @id]")
+_SCAN_CHARS = 6000  # labelled dates are looked for in this much short text
+_PIECE_CHARS = 120  # text pieces longer than this are prose, not a dateline
 
 
 def _month(name: str) -> int | None:
@@ -108,7 +109,10 @@ def find_date(text: str) -> dt.date | None:
 
 
 def _labelled(text: str) -> dt.date | None:
-    for label in _LABEL.finditer(text):
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    for label in _LABEL.finditer(low):
         start = label.end()
         if _TODAY.search(text[max(0, label.start() - 6) : label.start()]):
             continue
@@ -145,10 +149,17 @@ def find_published(root: etree._Element, body: etree._Element | None) -> dt.date
         return found
     if body is None:
         return None
-    text = " ".join(t for t in body.itertext() if t.strip())[:_SCAN_CHARS]
-    if found := _labelled(text):
+    pieces: list[str] = []
+    size = 0
+    for piece in body.itertext():
+        if len(piece) <= _PIECE_CHARS and piece.strip():
+            pieces.append(piece.strip())
+            size += len(piece)
+            if size > _SCAN_CHARS:
+                break
+    if found := _labelled(" ".join(pieces)):
         return found
     for time_el in body.iter("time"):
         if found := find_date(time_el.get("datetime") or "") or find_date("".join(time_el.itertext())):
             return found
-    return _classed(el for el in body.iter() if isinstance(el.tag, str) and (el.get("class") or el.get("id")))
+    return _classed(el for el in _CLASSED(body) if isinstance(el, etree._Element))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from monitor.content.blocks import render_blocks
-from monitor.content.boilerplate import TextWeights, strip_boilerplate
+from monitor.content.boilerplate import TextWeights, detach, strip_boilerplate
 from monitor.content.dates import find_published
 from monitor.content.select import select as select_nodes
 
@@ -67,24 +67,24 @@ def _own_text(el: etree._Element) -> int:
 
 def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
     while node.tag not in _TEXT_BLOCKS:
-        plain = weights.plain.get(node, 0)
+        plain = weights.plain(node)
         if plain <= 0 or _own_text(node) >= _OWN_TEXT_SHARE * plain:
             break
         children = [c for c in node if isinstance(c.tag, str)]
         if not children:
             break
-        best = max(children, key=lambda c: weights.plain.get(c, 0))
-        if weights.plain.get(best, 0) < _DESCEND_SHARE * plain or best.tag in _TEXT_BLOCKS:
+        best = max(children, key=lambda c: weights.plain(c))
+        if weights.plain(best) < _DESCEND_SHARE * plain or best.tag in _TEXT_BLOCKS:
             break
         node = best
     return node
 
 
 def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> etree._Element:
-    page = weights.plain.get(body, 0)
+    page = weights.plain(body)
     candidates = [
         el for el in _SEMANTIC_XPATH(root)
-        if isinstance(el, etree._Element) and weights.plain.get(el, 0) >= 0.5 * page
+        if isinstance(el, etree._Element) and weights.plain(el) >= 0.5 * page
     ]
     if not candidates:
         return body
@@ -156,11 +156,10 @@ def _drop_link_blocks(node: etree._Element, weights: TextWeights) -> None:
     """Remove lists and paragraphs inside the content that are nothing but links."""
     doomed = [
         el for el in node.iter("ul", "ol", "p", "div", "dl")
-        if el is not node and weights.total(el) > 0 and weights.plain.get(el, 0) == 0
+        if el is not node and weights.total(el) > 0 and weights.plain(el) == 0
     ]
     for el in doomed:
-        if el.getparent() is not None and all(a is not el for a in ()):
-            weights.remove(el)
+        detach(el)
 
 
 def _fallback_blocks(html: str) -> list[str]:
@@ -196,7 +195,7 @@ def extract_text(
     strip_boilerplate(root, body, weights)
     node = _descend(_start(root, body, weights), weights)
     title = _title(root, body, node)
-    if node is body and weights.plain.get(body, 0) >= _MIN_CONTAINER and weights.link_density(body) > 0.5:
+    if node is body and weights.plain(body) >= _MIN_CONTAINER and weights.link_density(body) > 0.5:
         blocks = _fallback_blocks(html) or render_blocks(node)
     else:
         _drop_link_blocks(node, weights)

@@ -25,8 +25,8 @@ _QUOTES = {
     **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e"), '"'),
     **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u2039\u203a"), "'"),
 }
-_TABLE = {**_ZERO_WIDTH, **_DASHES, **_QUOTES}
-_HSPACE = re.compile(r"[^\S\n]+")
+_TABLE: dict[int, str | None] = {**_ZERO_WIDTH, **_DASHES, **_QUOTES}
+_SPECIAL = re.compile("[" + "".join(map(chr, _TABLE)) + "]")
 _KEY_DROP = re.compile(r"[\s|]+")
 
 
@@ -45,11 +45,14 @@ def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
 
     Every regex in ``ignore_patterns`` has its matches removed; lines left empty are dropped.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(lambda m: _TABLE[ord(m.group())] or "", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for pattern in compile_patterns(ignore_patterns):
         text = pattern.sub("", text)
-    lines = (_HSPACE.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return BLOCK_SEPARATOR.join(line for line in lines if line)
 
 

@@ -9,8 +9,9 @@ timetable entry) are not volatile.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-__all__ = ["VOLATILE_PATTERNS", "mask_volatile"]
+__all__ = ["VOLATILE_PATTERNS", "mask_volatile", "volatile_spans"]
 
 _DATE = (
     r"(?:(?:19|20)\d\d\s*(?:[-/.]|年|년)\s*\d{1,2}\s*(?:[-/.]|月|월)\s*\d{1,2}\s*(?:日|일)?"
@@ -74,6 +75,19 @@ _YEAR_RANGE_RIGHTS = re.compile(
     re.IGNORECASE,
 )
 
+
+@dataclass(frozen=True)
+class _Rule:
+    """A volatile pattern, tried only in a window around each match of a cheap lower-case anchor."""
+
+    name: str
+    pattern: re.Pattern[str]
+    anchor: re.Pattern[str]
+    before: int
+    after: int
+    need: re.Pattern[str] | None = None  # the window must contain this for the pattern to be tried
+
+
 VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("today", _TODAY),
     ("clock", _CLOCK),
@@ -83,10 +97,86 @@ VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copyright", _COPYRIGHT),
     ("copyright", _YEAR_RANGE_RIGHTS),
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT_OR_WORD = re.compile(r"\d|just|an? |刚|剛|только|방금", re.I)
+_RULES = (
+    _Rule("today", _TODAY, re.compile(r"今天|今日|today|сегодня|오늘"), 0, 70),
+    _Rule("clock", _CLOCK, re.compile(r"[:時时시]"), 50, 45, _YEAR),
+    _Rule("relative", _RELATIVE, re.compile(r"ago|前|전|назад|just now|刚刚|剛剛|только что|방금"), 30, 20, _DIGIT_OR_WORD),
+    _Rule(
+        "counter",
+        _COUNTER,
+        re.compile(
+            r"浏览|阅读|点击|访问|访客|人气|热度|瀏覽|閱讀|點擊|評論|评论|來訪|view|hits|visit|read|comment|"
+            r"like|share|조회|읽음|방문자|댓글|추천|просмотр|прочит|посещ|визит|коммент"
+        ),
+        25,
+        40,
+        re.compile(r"\d"),
+    ),
+    _Rule("token", _HEX_TOKEN, re.compile(r"sessi|sid|csrf|token"), 20, 80),
+    _Rule("copyright", _COPYRIGHT, re.compile(r"©|\(c\)|copyright|版权|版權|저작권|все права"), 5, 40),
+    _Rule("copyright", _YEAR_RANGE_RIGHTS, re.compile(r"版权所有|版權所有|all rights reserved|все права"), 60, 0),
+)
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _hex_words(text: str, low: str) -> list[tuple[int, int, str]]:
+    """Spans of hex tokens, found word by word (far cheaper than a regex scan of the whole text)."""
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for word in low.split():
+        if len(word) < 8 or not _HAS_DIGIT.search(word):
+            continue
+        start = low.find(word, pos)
+        pos = start + len(word)
+        for match in _HEX_TOKEN.finditer(text, start, pos):
+            spans.append((match.start(), match.end(), "token"))
+    return spans
+
+
+def volatile_spans(text: str) -> list[tuple[int, int, str]]:
+    """Merged (start, end, kind) spans of the volatile parts of ``text``, in order."""
+    spans: list[tuple[int, int, str]] = []
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lower-cased
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    for rule in _RULES:
+        last_end = -1
+        for anchor in rule.anchor.finditer(low):
+            pos = anchor.start()
+            if pos < last_end:
+                continue
+            lo = max(0, pos - rule.before)
+            window = text[lo : anchor.end() + rule.after]
+            if rule.need is not None and not rule.need.search(window):
+                continue
+            for match in rule.pattern.finditer(window):
+                start, end = lo + match.start(), lo + match.end()
+                if start <= anchor.end() and end >= pos and end > start:
+                    spans.append((start, end, rule.name))
+                    last_end = max(last_end, end)
+    spans.extend(_hex_words(text, low))
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, name in spans:
+        if merged and start < merged[-1][1]:
+            prev = merged[-1]
+            merged[-1] = (prev[0], max(prev[1], end), prev[2])
+        else:
+            merged.append((start, end, name))
+    return merged
 
 
 def mask_volatile(text: str) -> str:
     """Replace every volatile span of ``text`` with a placeholder naming its kind (``⟨clock⟩``)."""
-    for name, pattern in VOLATILE_PATTERNS:
-        text = pattern.sub(f"⟨{name}⟩", text)
-    return text
+    out: list[str] = []
+    pos = 0
+    for start, end, name in volatile_spans(text):
+        out.append(text[pos:start])
+        out.append(f"⟨{name}⟩")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
