@@ -43,7 +43,7 @@ def describe_exception(exc: BaseException, *, timeout: float, max_bytes: int, ma
         if "DOWNLOAD_MAXSIZE" in text:
             return f"response too large: more than {max_bytes} bytes once decompressed"
         return f"request dropped: {text}"
-    if isinstance(exc, DownloadCancelledError) and "max size" in text:
+    if isinstance(exc, DownloadCancelledError):  # only the size limit cancels a download
         return f"response too large: more than {max_bytes} bytes"
     if isinstance(exc, DownloadTimeoutError | tx_error.TimeoutError):
         return f"timed out after {timeout:g} s"

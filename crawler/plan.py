@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from monitor.config import SourceConfig
 
@@ -38,5 +37,5 @@ class SourcePlan:
     """
 
     source: SourceConfig
-    validators: Mapping[str, Validators] = field(default_factory=lambda: MappingProxyType({}))
+    validators: Mapping[str, Validators] = field(default_factory=dict)
     known_items: tuple[str, ...] = ()
