@@ -17,7 +17,9 @@ Endpoints (all GET):
 - ``/gzip-bomb?mb=N``: N MB (default 16) of zeros, gzip-compressed (16 KB on the wire).
 - ``/feed.rss``, ``/feed.atom``: feeds whose entries link to ``/article/{n}``.
 - ``/index/{name}``: an index page (nav, list, footer) listing :meth:`MockServer.set_index` items,
-  by default ``/notice/1`` … ``/notice/3``; ``/notice/{n}``, ``/article/{n}``: item pages.
+  by default ``/notice/1`` … ``/notice/3``, the first one twice; with an ``ETag`` (and 304).
+- ``/notice/{n}``, ``/article/{n}``: item pages; ``n`` = ``gone`` answers 410, ``missing…`` 404,
+  ``broken…`` 500.
 - ``/robots.txt``: disallows ``/private/`` to every agent; ``/private/{name}``: a page.
 - ``/not-a-feed``: HTML where a feed was expected.
 
@@ -265,7 +267,8 @@ class MockServer:
         megabytes = int(request.query.get("mb", "16"))
         if megabytes not in self._bomb:  # compressed off the event loop: zlib releases the GIL
             zeros = b"\0" * (megabytes * 1024 * 1024)
-            self._bomb[megabytes] = await asyncio.get_running_loop().run_in_executor(None, gzip.compress, zeros)
+            loop = asyncio.get_running_loop()
+            self._bomb[megabytes] = await loop.run_in_executor(None, gzip.compress, zeros)
         headers = {"Content-Encoding": "gzip", "Content-Type": "text/html"}
         return web.Response(body=self._bomb[megabytes], headers=headers)
 
@@ -302,8 +305,12 @@ class MockServer:
         with self._lock:
             items = self._state.indexes.get(name, ["/notice/1", "/notice/2", "/notice/3"])
         rows = "".join(f"<li><a href='{path}'>Notice at {path}</a></li>" for path in items)
-        body = f"<h1>Notices</h1><ul class='notices'>{rows}</ul><a href='/notice/1#top'>again</a>"
-        return web.Response(text=html(f"index {name}", body), content_type="text/html")
+        again = f"<p><a href='{items[0]}#top'>again</a></p>" if items else ""
+        page = html(f"index {name}", f"<h1>Notices</h1><ul class='notices'>{rows}</ul>{again}").encode()
+        etag = '"' + hashlib.sha1(page).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=page, headers={"ETag": etag, "Content-Type": "text/html; charset=utf-8"})
 
     async def _item(self, request: web.Request) -> web.Response:
         n = request.match_info["n"]
@@ -311,6 +318,8 @@ class MockServer:
             return web.Response(status=410, text="withdrawn")
         if n.startswith("missing"):
             return web.Response(status=404, text="no such notice")
+        if n.startswith("broken"):
+            return web.Response(status=500, text="oops")
         return web.Response(text=html(f"item {n}", f"<p>Item {n} of {request.path}</p>"), content_type=_HTML)
 
     async def _robots(self, request: web.Request) -> web.Response:

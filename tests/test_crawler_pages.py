@@ -211,5 +211,6 @@ def test_private_destinations_are_refused_unless_allowed(
     assert not mockserver.hits("/page/literal")
     assert not mockserver.hits("/page/by-name")
 
-    allowed = crawl_worker.crawl(make_config([page("by-name", mockserver.url("/page/ok2", host="localhost"))]))
+    by_name = page("by-name", mockserver.url("/page/ok2", host="localhost"))
+    allowed = crawl_worker.crawl(make_config([by_name]))
     assert allowed.one("by-name").status == 200
