@@ -32,7 +32,9 @@ BUILTIN: dict[str, tuple[str, ...]] = {
 }
 
 # Words that follow a name when it denotes a river or a region, not a station.
-_NOT_STATION_AFTER = re.compile(r"\s*(?:River|river|江|강\s*(?:철교|다리)|Oblast|область)")
+_NOT_STATION_AFTER = re.compile(
+    r"\s*(?:River|river|Bridge|bridge|江|철교|다리|대교|大桥|大橋|Oblast|область|мост)"
+)
 
 _RU_VOWELS = "аеёиоуыэюя"
 
