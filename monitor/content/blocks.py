@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-__all__ = ["CELL_SEPARATOR", "render_blocks"]
+__all__ = ["CELL_SEPARATOR", "is_layout_table", "render_blocks"]
 
 CELL_SEPARATOR = " | "
 BLOCK_TAGS = frozenset(
@@ -48,7 +48,8 @@ def _texts(el: etree._Element) -> list[str]:
     return out
 
 
-def _is_layout_table(table: etree._Element) -> bool:
+def is_layout_table(table: etree._Element) -> bool:
+    """True for a table used for page layout (cells holding paragraphs or tables), not for data."""
     for cell in table.iter("td", "th"):
         blocks = 0
         for node in cell.iter():
@@ -103,7 +104,7 @@ class _Writer:
             return
         if tag == "br" or tag == "hr":
             self.flush()
-        elif tag == "table" and not _is_layout_table(el):
+        elif tag == "table" and not is_layout_table(el):
             self.flush()
             caption = el.find("caption")
             if caption is not None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from monitor.content.blocks import render_blocks
+from monitor.content.blocks import is_layout_table, render_blocks
 from monitor.content.boilerplate import TextWeights, detach, strip_boilerplate
 from monitor.content.dates import find_published
 from monitor.content.select import select as select_nodes
@@ -31,6 +31,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _DESCEND_SHARE = 0.7  # descend into a child holding this share of the plain text
 _OWN_TEXT_SHARE = 0.2  # stop at an element whose own loose text is this share of its text
 _TEXT_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li pre blockquote dd dt figcaption caption".split())
+_LISTS = frozenset("ul ol dl".split())
 _SEMANTIC_XPATH = etree.XPath(
     "//*[@itemprop='articleBody' or @role='main'] | //article | //main"
 )
@@ -73,8 +74,11 @@ def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
         children = [c for c in node if isinstance(c.tag, str)]
         if not children:
             break
+        plain -= sum(weights.plain(c) for c in children if c.tag == "h1")  # the title is added on its own
         best = max(children, key=lambda c: weights.plain(c))
-        if weights.plain(best) < _DESCEND_SHARE * plain or best.tag in _TEXT_BLOCKS:
+        if weights.plain(best) < _DESCEND_SHARE * plain or best.tag in _TEXT_BLOCKS or best.tag in _LISTS:
+            break
+        if best.tag == "table" and not is_layout_table(best):
             break
         node = best
     return node

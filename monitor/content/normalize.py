@@ -27,6 +27,7 @@ _QUOTES = {
 }
 _TABLE: dict[int, str | None] = {**_ZERO_WIDTH, **_DASHES, **_QUOTES}
 _SPECIAL = re.compile("[" + "".join(map(chr, _TABLE)) + "]")
+_NUMERO = "\ue000"
 _KEY_DROP = re.compile(r"[\s|]+")
 
 
@@ -46,7 +47,10 @@ def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
     Every regex in ``ignore_patterns`` has its matches removed; lines left empty are dropped.
     """
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+        kept = "№" in text  # NFKC would spell it "No"; Russian train numbers read better with it
+        text = unicodedata.normalize("NFKC", text.replace("№", _NUMERO) if kept else text)
+        if kept:
+            text = text.replace(_NUMERO, "№")
     if _SPECIAL.search(text):
         text = _SPECIAL.sub(lambda m: _TABLE[ord(m.group())] or "", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,58 @@
+"""Main-text extraction, from the YAML table in tests/data/content/extract.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from monitor.content import extract
+from monitor.content.extract import extract_text
+from monitor.content.normalize import normalize_text
+from monitor.content.select import SelectorSyntaxError, split_ignore
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "content" / "extract.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
+def test_extract(case: dict[str, Any]) -> None:
+    got = extract_text(case["html"], select=case.get("select"), ignore_selectors=case.get("ignore", ()))
+    if "text" in case:
+        assert normalize_text(got.text) == normalize_text(case["text"])
+    for field in ("title", "lang"):
+        if field in case:
+            assert getattr(got, field) == case[field]
+    if "published" in case:
+        want = case["published"]
+        assert got.published == (want if isinstance(want, dt.date) or want is None else dt.date.fromisoformat(want))
+
+
+def test_blocks_are_separated_by_blank_lines() -> None:
+    got = extract_text("<html><body><article><h1>A</h1><p>one two</p><ul><li>x</li><li>y</li></ul></article></body></html>")
+    assert got.text == "A\n\none two\n\nx\n\ny"
+
+
+def test_bad_selector_is_reported() -> None:
+    with pytest.raises(SelectorSyntaxError):
+        extract_text("<p>x</p>", select="div[")
+
+
+@pytest.mark.parametrize(
+    ("entries", "regexes", "selectors"),
+    [
+        (["\\d+ views", ".ad-banner"], ["\\d+ views"], [".ad-banner"]),
+        (["aside", "div.x > p", "xpath://p", "#id"], [], ["aside", "div.x > p", "xpath://p", "#id"]),
+        (["copyright", "Просмотров: \\d+", "views today"], ["copyright", "Просмотров: \\d+", "views today"], []),
+    ],
+)
+def test_split_ignore(entries: list[str], regexes: list[str], selectors: list[str]) -> None:
+    assert split_ignore(entries) == (tuple(regexes), tuple(selectors))
+
+
+def test_exports() -> None:
+    assert set(extract.__all__) == {"Extracted", "extract_text", "parse_html"}
