@@ -110,10 +110,15 @@ def _widen(tokens: list[str], start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _pairs(a: list[str], b: list[str]) -> list[tuple[int | None, int | None]]:
+def _spaceless(text: str) -> str:
+    return "".join(text.split())
+
+
+def _pairs(a: list[str], b: list[str], masked: bool) -> list[tuple[int | None, int | None]]:
     """Pairs of changed block indexes (None where a block has no counterpart)."""
-    keys_a = [comparison_key(x) for x in a]
-    keys_b = [comparison_key(x) for x in b]
+    key = comparison_key if masked else _spaceless
+    keys_a = [key(x) for x in a]
+    keys_b = [key(x) for x in b]
     out: list[tuple[int | None, int | None]] = []
     matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -156,7 +161,7 @@ def diff_texts(before: str, after: str, *, ignore_volatile: bool = True) -> Text
     a, b = [prep(x) for x in orig_a], [prep(x) for x in orig_b]
     blocks: list[BlockChange] = []
     edits: list[_Edit] = []
-    for i, j in _pairs(a, b):
+    for i, j in _pairs(a, b, ignore_volatile):
         old = orig_a[i] if i is not None else None
         new = orig_b[j] if j is not None else None
         blocks.append(BlockChange(old, new))
