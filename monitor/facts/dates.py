@@ -27,6 +27,10 @@ _EN_WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }
 
+_RELATIVE_DAYS = {
+    "today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "今日": 0, "明天": 1, "明日": 1, "昨天": -1,
+    "昨日": -1, "오늘": 0, "내일": 1, "어제": -1, "сегодня": 0, "завтра": 1, "вчера": -1,
+}
 _EN_MONTH_RE = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
 _RU_MONTH_RE = (r"(январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?"
                 r"|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь])")
@@ -39,10 +43,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ko", re.compile(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일")),
     ("ko_rel", re.compile(r"(내달|다음\s*달|이달|이번\s*달)\s*(\d{1,2})\s*일")),
     ("zh_rel", re.compile(r"(下月|本月)\s*(\d{1,2})\s*[日号號]")),
-    ("en_dm", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_EN_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.I)),
+    ("en_dm", re.compile(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.I)),
     ("en_md", re.compile(rf"\b({_EN_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
     ("ru", re.compile(rf"(?<!\d)(\d{{1,2}})\s+{_RU_MONTH_RE}(?:\s+(\d{{4}})\s*(?:года|г\.?)?)?", re.I)),
     ("day_only", re.compile(r"(?<![\d.:/年월月\-])(\d{1,2})\s*(?:일|日|号)(?!\s*[월月])")),
+    ("relative", re.compile(r"\b(today|tomorrow|yesterday)\b|(今天|今日|明天|明日|昨天|昨日)(?!\d)"
+                            r"|(오늘|내일|어제)|(?<![а-яё])(сегодня|завтра|вчера)(?![а-яё])", re.I)),
     ("weekday", re.compile(r"\b(?:starting|from|on|beginning|effective)\s+(?:this\s+|next\s+)?"
                            r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
 ]
@@ -58,12 +65,16 @@ _FROM_AFTER = re.compile(r"^\s*(?:起|开始|開始|부터|이후|以来)")
 
 @dataclass(frozen=True)
 class DateMention:
-    """A resolved date with its span and whether it is marked as a start ("from …")."""
+    """A resolved date with its span and whether it is marked as a start ("from …").
+
+    `named` is False for dates named by a weekday or "today", which only locate an event.
+    """
 
     start: int
     end: int
     date: datetime.date
     marked_from: bool
+    named: bool = True
 
 
 def _safe(year: int, month: int, day: int) -> datetime.date | None:
@@ -129,9 +140,16 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime.date | None,
         return _safe(ref.year, ref.month, day)
     if kind == "weekday" and ref is not None:
         target = _EN_WEEKDAYS[g[0].lower()]
-        ahead = (target - ref.weekday()) % 7 or 7
-        return ref + datetime.timedelta(days=ahead)
+        ahead = (target - ref.weekday()) % 7
+        if m.group(0).lower().startswith("on"):
+            # "on Friday": the nearest such day, before or after publication
+            return ref + datetime.timedelta(days=ahead if ahead <= 3 else ahead - 7)
+        return ref + datetime.timedelta(days=ahead or 7)
     return None
+
+
+def _marked(text: str, start: int, end: int) -> bool:
+    return bool(_FROM_BEFORE.search(text[max(0, start - 24):start]) or _FROM_AFTER.match(text[end:end + 6]))
 
 
 def find_dates(text: str, published: datetime.date | None = None) -> list[DateMention]:
@@ -148,17 +166,24 @@ def find_dates(text: str, published: datetime.date | None = None) -> list[DateMe
     out: list[DateMention] = []
     context: tuple[int, int] | None = None
     for start, end, kind, m in hits:
+        if kind == "relative":
+            g = [x for x in m.groups() if x]
+            if published is not None and g:
+                day = published + datetime.timedelta(days=_RELATIVE_DAYS[g[0].lower()])
+                out.append(DateMention(start, end, day, _marked(text, start, end), named=False))
+            continue
         if kind == "weekday":
+            if re.match(r"\s*,?\s*(?:\d|[A-Z][a-z]+\.?\s+\d)", text[end:end + 14]):
+                continue  # "Thursday, March 12": the date follows
             # "starting Thursday" marks a start; "on Thursday" is just a day
-            date = _resolve(kind, m, published, context)
-            if date:
-                out.append(DateMention(start, end, date, not m.group(0).lower().startswith("on")))
+            weekday = _resolve(kind, m, published, context)
+            if weekday:
+                marked = not m.group(0).lower().startswith("on")
+                out.append(DateMention(start, end, weekday, marked, named=False))
             continue
         date = _resolve(kind, m, published, context)
         if date is None:
             continue
         context = (date.year, date.month)
-        marked = bool(_FROM_BEFORE.search(text[max(0, start - 24):start])
-                      or _FROM_AFTER.match(text[end:end + 6]))
-        out.append(DateMention(start, end, date, marked))
+        out.append(DateMention(start, end, date, _marked(text, start, end)))
     return out

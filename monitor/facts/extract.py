@@ -18,6 +18,7 @@ from .status import (
     has_service_cue,
     is_hearsay,
     is_historical,
+    is_other_mode,
     is_past_context,
     is_resumption,
     is_special_train,
@@ -64,7 +65,8 @@ def _sentence_status(text: str, dates: list[DateMention], published: datetime.da
             continue
         if status == "suspended" and is_past_context(clause):
             continue
-        when = in_clause[0].date if in_clause else None
+        ranked = sorted(in_clause, key=lambda d: (not d.named, d.start))
+        when = ranked[0].date if ranked else None
         label = "resumed" if status == "operating" and is_resumption(clause) else status
         found.append((label, when))
     if not found:
@@ -96,7 +98,7 @@ def _route_for(part: RoutePart, sentence: str, ctx: _Context) -> tuple[str, str]
 
 def _sentence_observations(sentence: str, position: int, ctx: _Context, gazetteer: Gazetteer,
                            published: datetime.date | None) -> Iterator[Observation]:
-    if is_hearsay(sentence) or is_special_train(sentence):
+    if is_hearsay(sentence) or is_special_train(sentence) or is_other_mode(sentence):
         return
     text = strip_formerly(sentence)
     parts = split_routes(text, gazetteer)

@@ -10,6 +10,7 @@ __all__ = [
     "has_service_cue",
     "is_hearsay",
     "is_historical",
+    "is_other_mode",
     "is_past_context",
     "is_resumption",
     "is_special_train",
@@ -24,16 +25,18 @@ _CANCELLED = re.compile(
 _SUSPENDED = re.compile(
     r"\bsuspen(?:d|ds|ded|sion|ding)\b|\bhalt(?:s|ed)?\b|\bpaus(?:e|es|ed)\b|\bstop(?:s|ped)?\s+running\b"
     r"|\bno\s+longer\s+(?:run|operat)|\bout\s+of\s+service\b|\buntil\s+further\s+notice\b|\bwill\s+not\s+run\b"
-    r"|\bclosed\s+to\s+(?:passenger|traffic)|\bhalted\b"
+    r"|\bclosed\s+to\s+(?:passenger|traffic)|\bhalted\b|\bon\s+hold\b|\bwill\s+not\s+operate\b|\bwon't\s+(?:run|operate)\b"
+    r"|\bstop(?:s|ped)?\s+(?:operating|service|operations)\b|\bhas\s+been\s+stopped\b"
     r"|停运|停運|停驶|停駛|暂停|暫停|停开|停開|中断|中斷|停止运行|停止運行|停止开行|停止開行|停行"
-    r"|운행\s*(?:이|을|도)?\s*중단|운행\s*중지|운휴|중단(?:된|됐|되|한|했|하)|운행하지\s*않"
+    r"|운행\s*(?:이|을|도)?\s*중단|운행\s*중지|운휴|중단(?:된|됐|되|한|했|하)|운행하지\s*않|멈추|멈춘|멈췄"
     r"|приостан|прекращ[аеё]|прекрат|не\s+будет\s+курсировать|временно\s+не\s+курсир",
     re.I,
 )
 _RESUMED = re.compile(
     r"\bresum(?:e|es|ed|ing|ption)\b|\brestart(?:s|ed|ing)?\b|\breopen(?:s|ed|ing)?\b|\brestor(?:e|es|ed|ing)\b"
     r"|\brelaunch|\breturn(?:s|ed|ing)?\s+(?:on|from|to\s+service|with)|\bback\s+(?:in|into)\s+service\b"
-    r"|\bre-?establish"
+    r"|\bre-?establish|\breinstat|\brelaunch|\bback\s+on\s+track\b"
+    r"|\b(?:run|runs|running|ran|operat\w*|roll\w*)\s+again\b"
     r"|恢复|恢復|重启|重啟|复驶|復駛|复开|復開|复运|復運|重新开行|重新開行|重开|重開"
     r"|재개|복원|재운행|다시\s*운행|운행을?\s*다시"
     r"|возобнов|восстанов|вновь\s+(?:будет\s+)?курсир|снова\s+(?:будет\s+)?курсир",
@@ -41,22 +44,35 @@ _RESUMED = re.compile(
 )
 _RUNS = re.compile(
     r"\bruns?\b|\brunning\b|\boperat(?:e|es|ed|ing|ion)\b|\bin\s+service\b"
-    r"|开行|開行|运行|運行|运营|運營|开通|開通|通车|通車|发车|發車|开出|開出"
-    r"|운행(?:한다|하며|하고|된다|되며|되고|돼|중|하는|되는|할|될|을\s*시작)|운영|다닌다|오간다|왕복"
-    r"|курсир|ходит|ходят|будет\s+ходить|отправля|следует|следуют",
+    r"|开行|開行|运行|運行|运营|運營|开通|開通|通车|通車|发车|發車|开出|開出|首发|首發|首趟|双向开行"
+    r"|운행(?:한다|하며|하고|된다|되며|되고|돼|중|하는|되는|할|될|을\s*시작|했|됐|하였|되었)|운영|다닌다|오간다|왕복"
+    r"|달린다|달리는|달렸|첫\s*운행|개통"
+    r"|курсир|ходит|ходят|будет\s+ходить|отправля|отправит|следует|следуют|запущ|запуска|запуст",
     re.I,
 )
-_NOT_A_SERVICE = re.compile(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b|航班|항공|авиа", re.I)
+_NOT_A_SERVICE = re.compile(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b", re.I)
+# Other modes of transport: a sentence about them states nothing about a train service.
+_OTHER_MODE = re.compile(
+    r"\bflights?\b|\bairlines?\b|\bair\s+(?:route|link|service)s?\b|\bbus(?:es)?\b|\bferr(?:y|ies)\b"
+    r"|\btrucks?\b|\bcargo\s+ships?\b|航班|航线|航線|客机|客機|巴士|大巴|客轮|客輪|货车|貨車|卡车|卡車"
+    r"|항공|비행기|버스|여객선|트럭|авиа|самол[её]т|автобус|паром|грузовик",
+    re.I,
+)
+_RAIL = re.compile(
+    r"\btrains?\b|\brail|\bcarriages?\b|\bsleeper|\bshuttle\b|列车|列車|火车|火車|铁路|鐵路|班列|车次|車次|动车|動車"
+    r"|열차|렬차|철도|객차|기차|поезд|вагон|железнодорож|электрич|ж/д|РЖД",
+    re.I,
+)
 _PLANNED = re.compile(
     r"\bplan(?:s|ned|ning)?\s+to\b|\bplanned\b|\bintend|\bsoon\b|\bshortly\b|\bin\s+the\s+near\s+future\b"
     r"|\bat\s+an\s+early\s+date\b|\bin\s+due\s+course\b|\bpreparations?\b"
-    r"|计划|計劃|计画|拟于|擬於|即将|即將|尽快|儘快|近期|适时|適時|筹备|籌備"
-    r"|계획|조만간|곧|가까운\s*시일|준비\s*중"
+    r"|计划|計劃|计画|拟于|擬於|即将|即將|尽快|儘快|尽早|儘早|近期|适时|適時|择机|擇機|筹备|籌備"
+    r"|계획|조만간|곧|가까운\s*시일|준비\s*중|추진"
     r"|планир|в\s+ближайшее\s+время|намерен|скоро|готовит",
     re.I,
 )
 _FUTURE = re.compile(
-    r"\bwill\b|\bshall\b|\bto\s+resume\b|\bset\s+to\b|\bis\s+to\b|\bare\s+to\b|将|將|예정|할\s*것|될\s*것|될\s*계획"
+    r"\bwill\b|\bwould\b|\bshall\b|\bto\s+resume\b|\bset\s+to\b|\bis\s+to\b|\bare\s+to\b|将|將|예정|할\s*것|될\s*것|될\s*계획"
     r"|будет|будут|возобновит",
     re.I,
 )
@@ -75,7 +91,7 @@ _NEGATED = re.compile(
 )
 _MAY = re.compile(r"\bmay\s+(?:be|have|resume|restart|run|operate|not|soon|reopen|start|return|begin)\b")
 _HEARSAY = re.compile(
-    r"\bcould\b|\bmight\b|\bwould\b|\bas\s+early\s+as\b|\breportedly\b|\brumou?r|\bspeculat"
+    r"\bcould\b|\bmight\b|\bwould\s+(?:like|need|have|be\s+(?:possible|likely))\b|\bas\s+early\s+as\b|\breportedly\b|\brumou?r|\bspeculat"
     r"|\bmedia\s+report|\breports?\s+(?:that|say|said|suggest)|\bthere\s+(?:are|were)\s+reports\b"
     r"|\baccording\s+to\s+(?:media|reports|sources|people|a\s+person|residents|witnesses|analysts)"
     r"|\bfamiliar\s+with\b|\bis\s+said\s+to\b|\bexpected\s+to\b|\blikely\b|\bunlikely\b|\bconsider(?:s|ed|ing)?\b"
@@ -106,8 +122,7 @@ _HISTORY = re.compile(
 )
 # Past context that explains an old suspension ("after the pandemic", "had been suspended").
 _PAST_CONTEXT = re.compile(
-    r"\bpandemic\b|\bcovid|\bcoronavirus\b|\bhad\s+been\b|疫情|新冠|此前|以前|코로나|이후\s*운행이\s*중단"
-    r"|그동안|пандеми|коронавирус|covid|ранее",
+    r"\bhad\s+been\b|此前|以前|(?:코로나\S*|확산)\s*이후\s*운행이\s*중단|그동안|ранее",
     re.I,
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -159,6 +174,11 @@ def clause_status(clause: str, *, dated: bool) -> str | None:
 def is_resumption(clause: str) -> bool:
     """Whether a clause speaks of a service coming back (resumes, 恢复, 재개, возобновляется)."""
     return bool(_RESUMED.search(clause))
+
+
+def is_other_mode(sentence: str) -> bool:
+    """Flights, buses, ferries or trucks, with no train in the sentence."""
+    return bool(_OTHER_MODE.search(sentence)) and not _RAIL.search(sentence)
 
 
 def is_hearsay(sentence: str) -> bool:

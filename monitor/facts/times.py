@@ -10,8 +10,9 @@ __all__ = ["TimeMention", "find_times", "parse_duration"]
 _TIME_PATTERNS: list[re.Pattern[str]] = [
     # 오후 6시 7분, 오전 9시
     re.compile(r"(?P<ampm_ko>오전|오후|새벽|밤|저녁|아침)?\s*(?P<h>\d{1,2})\s*시(?:\s*(?P<m>\d{1,2})\s*분|\s*(?P<half>반))?"),
-    # 17时26分, 17時, 17点26分
-    re.compile(r"(?P<h>\d{1,2})\s*[时時点點](?:\s*(?P<m>\d{1,2})\s*分?)?"),
+    # 17时26分, 17時, 下午5点26分
+    re.compile(r"(?P<ampm_zh>上午|早上|早晨|凌晨|下午|晚上|傍晚|夜间|夜間)?\s*(?P<h>\d{1,2})\s*[时時点點]"
+               r"(?:\s*(?P<m>\d{1,2})\s*分?|(?P<half>半))?"),
     # 6:07 p.m., 6.07pm, 18:07, 6 pm
     re.compile(
         r"(?<![\d.:])(?P<h>\d{1,2})(?:[:：](?P<m>\d{2})|\.(?P<m2>\d{2})(?=\s*(?:[ap]\.?\s?m\b|по\s|час|ч\b)))"
@@ -24,13 +25,21 @@ _TIME_PATTERNS: list[re.Pattern[str]] = [
 ]
 
 _DEPART = re.compile(
-    r"(?:leav|depart|set(?:s|ting)?\s+off|\bfrom\b|开|開|发|發|始发|출발|떠나|отправ|отбыва|выезжа|\bиз\s)",
+    r"(?:leav|depart|set(?:s|ting)?\s+off|\bfrom\b|开|開|发|發|始发|驶出|駛出|驶离|駛離|출발|떠나|отправ|отбыва|выезжа"
+    r"|\bиз\s)",
     re.I,
 )
-_ARRIVE = re.compile(r"(?:arriv|reach|get(?:s)?\s+(?:in|to)|到|抵|도착|прибыва|прибыт|прибуд)", re.I)
+_ARRIVE = re.compile(
+    r"(?:arriv|reach|get(?:s)?\s+(?:in|to)|\bdue\s+(?:in|at)|pulls?\s+into|到|抵|도착|прибыва|прибыт|прибуд)",
+    re.I,
+)
 # Chinese and Korean put the verb after the time: 10:00开, 17:56到, 6시 7분 평양에 도착
-_DEPART_AFTER = re.compile(r"^[^,，;；。.]{0,12}?(?:开|開|发车|發車|出发|出發|출발|떠나)")
+_DEPART_AFTER = re.compile(
+    r"^[^,，;；。.]{0,12}?(?:开|開|发车|發車|出发|出發|驶出|駛出|驶离|駛離|출발|떠나)"
+)
 _ARRIVE_AFTER = re.compile(r"^[^,，;；。.]{0,12}?(?:到达|到達|抵达|抵達|到|도착)")
+_DEPART_AFTER_FAR = re.compile(r"开出|開出|发车|發車|出发|出發|驶出|駛出|驶离|駛離|출발")
+_ARRIVE_AFTER_FAR = re.compile(r"到达|到達|抵达|抵達|驶入|駛入|도착")
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|~|至|到|to|до)\s*")
 
 
@@ -50,11 +59,11 @@ def _hhmm(m: re.Match[str]) -> str | None:
     minute_text = d.get("m") or d.get("m2")
     minute = int(minute_text) if minute_text else (30 if d.get("half") else 0)
     ampm = (d.get("ampm") or "").lower()
-    ampm_ko = d.get("ampm_ko") or ""
-    if ampm == "p" or ampm_ko in ("오후", "저녁", "밤"):
+    ampm_ko = d.get("ampm_ko") or d.get("ampm_zh") or ""
+    if ampm == "p" or ampm_ko in ("오후", "저녁", "밤", "下午", "晚上", "傍晚", "夜间", "夜間"):
         if hour < 12:
             hour += 12
-    elif (ampm == "a" or ampm_ko in ("오전", "새벽", "아침")) and hour == 12:
+    elif (ampm == "a" or ampm_ko in ("오전", "새벽", "아침", "上午", "早上", "早晨", "凌晨")) and hour == 12:
         hour = 0
     if hour > 24 or minute > 59:
         return None
@@ -73,9 +82,17 @@ def _role(text: str, start: int, end: int, floor: int) -> str | None:
     before = re.split(r"[;；。]", text[max(floor, start - 60):start])[-1]
     dep = max((m.start() for m in _DEPART.finditer(before)), default=-1)
     arr = max((m.start() for m in _ARRIVE.finditer(before)), default=-1)
+    if dep != -1 or arr != -1:
+        return "departs" if dep > arr else "arrives"
+    # 下午5点26分，K27次列车从北京站缓缓驶出: the verb comes later in the sentence
+    ahead = re.split(r"[;；。.]|\d{1,2}\s*[:：时時点點시]", text[end:end + 40])[0]
+    dep = min((m.start() for m in _DEPART_AFTER_FAR.finditer(ahead)), default=-1)
+    arr = min((m.start() for m in _ARRIVE_AFTER_FAR.finditer(ahead)), default=-1)
     if dep == arr == -1:
         return None
-    return "departs" if dep > arr else "arrives"
+    if dep == -1 or arr == -1:
+        return "departs" if dep != -1 else "arrives"
+    return "departs" if dep < arr else "arrives"
 
 
 def find_times(text: str) -> list[TimeMention]:

@@ -12,7 +12,7 @@ _LETTERED = re.compile(
     r"(?<![A-Za-z0-9-])([KTZDGCYLSX]\d{1,4}|\d{3}[А-ЯЭ])(?:\s*/\s*([A-Z]?\d{1,4}[А-ЯЭ]?))*(?![A-Za-z0-9])"
 )
 _MARKED_BEFORE = re.compile(
-    rf"(?:№|No\.|Nos\.|#|\btrains?\b(?:\s+(?:No\.?|number|numbers))?|поезд[а-я]*(?:\s+№)?)\s*"
+    rf"(?:№|No\.|Nos\.|#|\bnumbered\b|\btrains?\b(?:\s+(?:No\.?|number|numbers))?|поезд[а-я]*(?:\s+№)?)\s*"
     rf"({_NUM}(?:\s*(?:/|,|and|и|和|、)\s*{_NUM})*)",
     re.I,
 )
