@@ -8,6 +8,7 @@ this process serves the site and reads the archive between steps.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,23 @@ def check_once(config_data: dict[str, Any]) -> list[str]:
     finally:
         archive.close()
     return [f"{outcome.name}: {error}" for outcome in report.failed for error in outcome.errors]
+
+
+def _child_context() -> BaseContext:
+    """Fresh processes for the checks: forked from a server that has imported the pipeline once."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def _check(pool: ProcessPoolExecutor, config_data: dict[str, Any], index: int) -> list[str]:
+    """Run one check in a fresh child; a check that breaks down stops the replay with its reason."""
+    try:
+        return pool.submit(check_once, config_data).result()
+    except Exception as exc:
+        raise click.ClickException(f"step {index}: the check failed: {type(exc).__name__}: {exc}") from exc
 
 
 @contextmanager
@@ -124,13 +142,37 @@ def _print_quiet_step(echo: Echo, step: Step, archive: Archive) -> None:
         echo("  no events")
 
 
-def run_demo(*, keep: Path | None = None, step_delay: float = 0.0, echo: Echo = click.echo,
-             scenario: Scenario | None = None) -> DemoResult:
-    """Replay the scenario step by step and print what the pipeline detected."""
-    scenario = scenario or load_scenario()
+def _replay(scenario: Scenario, site: DemoSite, archive: Archive, config_data: dict[str, Any], *,
+            step_delay: float, echo: Echo) -> DemoResult:
+    """Each step: move the site on, run one check, print the events it recorded."""
     per_step: list[tuple[queries.ChangeRecord, ...]] = []
     failures: list[str] = []
-    total = len(scenario.steps)
+    seen: set[int] = set()
+    # One fresh child per check: a Twisted reactor cannot be restarted in one process.
+    with ProcessPoolExecutor(max_workers=1, mp_context=_child_context(), max_tasks_per_child=1) as pool:
+        for index, step in enumerate(scenario.steps):
+            if index and step_delay > 0:
+                time.sleep(step_delay)
+            site.step = index
+            _print_step(echo, index, len(scenario.steps), step)
+            for line in _check(pool, config_data, index):
+                failures.append(f"step {index}: {line}")
+                click.echo(f"railwatch demo: step {index}: {line}", err=True)
+            with archive.reading() as session:
+                fresh = tuple(event for event in queries.changes(session) if event.id not in seen)
+            seen.update(event.id for event in fresh)
+            per_step.append(fresh)
+            if fresh:
+                _print_events(echo, fresh, site.base)
+            else:
+                _print_quiet_step(echo, step, archive)
+    return DemoResult(tuple(per_step), tuple(failures), str(config_data["database"]))
+
+
+def run_demo(*, keep: Path | None = None, step_delay: float = 0.0, echo: Echo = click.echo,
+             scenario: Scenario | None = None) -> DemoResult:
+    """Serve the bundled site, replay it step by step over the real pipeline, print what was found."""
+    scenario = scenario or load_scenario()
     with _database_dir(keep) as folder, site_root() as root:
         database = f"sqlite:///{folder / DB_NAME}"
         site = DemoSite(root, scenario)
@@ -138,38 +180,21 @@ def run_demo(*, keep: Path | None = None, step_delay: float = 0.0, echo: Echo = 
             config_data = {"database": database, "crawl": CRAWL, "sources": scenario.source_config(base)}
             parse_config(config_data, "railwatch demo")  # refuse a broken scenario before anything runs
             echo(click.style(f"railwatch demo: {scenario.title}", bold=True))
-            echo(f"  a bundled replay served on {base} (no network); {total} steps, "
+            echo(f"  a bundled replay served on {base} (no network); {len(scenario.steps)} steps, "
                  f"{len(scenario.sources)} sources, each step one real check")
             archive = Archive(database)
-            seen: set[int] = set()
-            # One fresh child per check: a Twisted reactor cannot be restarted in one process.
-            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
-                                     max_tasks_per_child=1) as pool:
-                for index, step in enumerate(scenario.steps):
-                    if index and step_delay > 0:
-                        time.sleep(step_delay)
-                    site.step = index
-                    _print_step(echo, index, total, step)
-                    for line in pool.submit(check_once, config_data).result():
-                        failures.append(f"step {index}: {line}")
-                        click.echo(f"railwatch demo: step {index}: {line}", err=True)
-                    with archive.reading() as session:
-                        fresh = tuple(e for e in queries.changes(session) if e.id not in seen)
-                    seen.update(e.id for e in fresh)
-                    per_step.append(fresh)
-                    if fresh:
-                        _print_events(echo, fresh, base)
-                    else:
-                        _print_quiet_step(echo, step, archive)
-            echo("")
-            echo(click.style("Route status after the replay", bold=True))
-            sys.stdout.flush()
-            with archive.reading() as session, _table_width():
-                print_status(route_table(session))
-            archive.close()
+            try:
+                result = _replay(scenario, site, archive, config_data, step_delay=step_delay, echo=echo)
+                echo("")
+                echo(click.style("Route status after the replay", bold=True))
+                sys.stdout.flush()
+                with archive.reading() as session, _table_width():
+                    print_status(route_table(session))
+            finally:
+                archive.close()
     if keep is not None:
         echo("")
         echo("The archive is kept; explore it with, for example:")
         echo(f"  railwatch --db {database} changes")
         echo(f"  railwatch --db {database} status")
-    return DemoResult(tuple(per_step), tuple(failures), database)
+    return result
