@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scrapy.crawler import AsyncCrawlerProcess, AsyncCrawlerRunner, CrawlerRunnerBase
+from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
@@ -104,6 +105,11 @@ def _start(runner: CrawlerRunnerBase, plans: Sequence[SourcePlan], sink: _Counti
         runner.crawl(crawler, plans=group)
 
 
+def _quiet_scrapy(settings: Settings) -> None:
+    """Hold Scrapy's logger at LOG_LEVEL: Scrapy sets it to DEBUG, and a debug record per request costs."""
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or logging.WARNING)
+
+
 def _finish(counter: _CountingSink, started: float) -> CrawlStats:
     stats = counter.stats(time.monotonic() - started)
     if counter.error is not None:
@@ -155,6 +161,7 @@ def run_crawl(
     """Start a reactor, crawl ``plans``, stop; blocking, and possible once per process."""
     started = time.monotonic()
     process = AsyncCrawlerProcess(build_settings(config, settings))
+    _quiet_scrapy(process.settings)
     counter = _CountingSink(sink, progress)
     _start(process, plans, counter)
     process.start(install_signal_handlers=threading.current_thread() is threading.main_thread())

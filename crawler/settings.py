@@ -34,8 +34,12 @@ TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.destinations.PrivateDestinationMiddleware": 40,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # sources carry no credentials
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+}
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # listings are one level deep by design
 }
 ITEM_PIPELINES = {"crawler.pipelines.SinkPipeline": 100}
 
