@@ -170,7 +170,10 @@ def diff_texts(before: str, after: str, *, ignore_volatile: bool = True) -> Text
     removed = tuple(e.old for e in edits if e.op in ("removed", "changed"))
     changed = bool(blocks)
     return TextDiff(
-        changed=changed, added=added, removed=removed, changed_blocks=tuple(blocks),
+        changed=changed,
+        added=added,
+        removed=removed,
+        changed_blocks=tuple(blocks),
         summary=_summary(edits) if changed else "no change",
     )
 

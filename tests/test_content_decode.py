@@ -1,4 +1,4 @@
-"""Charset decoding with real GBK, Big5, EUC-KR and cp1251 bytes, declared in the header, in <meta> or nowhere."""
+"""Charset decoding of real GBK, Big5, EUC-KR and cp1251 bytes, declared in a header, a <meta> or nowhere."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def _page(text: str, charset: str, declare: str) -> tuple[bytes, str | None]:
     return body, header
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['charset']}-{c['declare']}-{c.get('header_says', '')}")
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: f"{c['charset']}-{c['declare']}-{c.get('header_says', '')}"
+)
 def test_decode(case: dict[str, Any]) -> None:
     text = DATA["samples"][case["lang"]]
     body, header = _page(text, case["charset"], case["declare"])
@@ -49,8 +51,15 @@ def test_gbk_decodes_as_gb18030() -> None:
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("GBK", "gb18030"), ("gb2312", "gb18030"), ("EUC-KR", "cp949"), ("windows-1251", "cp1251"), ("UTF-8", "utf-8"),
-     ("bogus-charset", None), ("", None)],
+    [
+        ("GBK", "gb18030"),
+        ("gb2312", "gb18030"),
+        ("EUC-KR", "cp949"),
+        ("windows-1251", "cp1251"),
+        ("UTF-8", "utf-8"),
+        ("bogus-charset", None),
+        ("", None),
+    ],
 )
 def test_python_codec(label: str, codec: str | None) -> None:
     assert python_codec(label) == codec

@@ -29,11 +29,15 @@ def test_extract(case: dict[str, Any]) -> None:
             assert getattr(got, field) == case[field]
     if "published" in case:
         want = case["published"]
-        assert got.published == (want if isinstance(want, dt.date) or want is None else dt.date.fromisoformat(want))
+        assert got.published == (
+            want if isinstance(want, dt.date) or want is None else dt.date.fromisoformat(want)
+        )
 
 
 def test_blocks_are_separated_by_blank_lines() -> None:
-    got = extract_text("<html><body><article><h1>A</h1><p>one two</p><ul><li>x</li><li>y</li></ul></article></body></html>")
+    got = extract_text(
+        "<html><body><article><h1>A</h1><p>one two</p><ul><li>x</li><li>y</li></ul></article></body></html>"
+    )
     assert got.text == "A\n\none two\n\nx\n\ny"
 
 
@@ -47,7 +51,11 @@ def test_bad_selector_is_reported() -> None:
     [
         (["\\d+ views", ".ad-banner"], ["\\d+ views"], [".ad-banner"]),
         (["aside", "div.x > p", "xpath://p", "#id"], [], ["aside", "div.x > p", "xpath://p", "#id"]),
-        (["copyright", "Просмотров: \\d+", "views today"], ["copyright", "Просмотров: \\d+", "views today"], []),
+        (
+            ["copyright", "Просмотров: \\d+", "views today"],
+            ["copyright", "Просмотров: \\d+", "views today"],
+            [],
+        ),
     ],
 )
 def test_split_ignore(entries: list[str], regexes: list[str], selectors: list[str]) -> None:

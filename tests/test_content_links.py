@@ -33,7 +33,12 @@ def test_find_item_links(case: dict[str, Any]) -> None:
     [
         ("zh-index.html", "http://h/kyfw/kygg/", 10, "http://h/kyfw/kygg/202603/t20260316_92188.html"),
         ("ru-index.html", "http://h/ru/press/news/", 9, "http://h/ru/press/news/69107/"),
-        ("en-index.html", "http://h/eng/xw/fyrbt/lxjzh/", 8, "http://h/eng/xw/fyrbt/lxjzh/202603/t20260325_11875308.html"),
+        (
+            "en-index.html",
+            "http://h/eng/xw/fyrbt/lxjzh/",
+            8,
+            "http://h/eng/xw/fyrbt/lxjzh/202603/t20260325_11875308.html",
+        ),
     ],
 )
 def test_heuristic_on_real_templates(page: str, base: str, count: int, first: str) -> None:

@@ -54,7 +54,7 @@ def test_key_of_normalised_text_is_the_key_of_the_text() -> None:
 
 
 def test_bad_ignore_pattern_raises() -> None:
-    with pytest.raises(Exception, match="unterminated|missing"):
+    with pytest.raises(Exception, match=r"unterminated|missing"):
         normalize_text("x", ["(unclosed"])
 
 

@@ -56,7 +56,9 @@ def test_unified() -> None:
     assert unified("same", "same") == ""
 
 
-_WORDS = st.lists(st.sampled_from(["train", "列车", "열차", "поезд", "K27", "09:30", "Friday", "每周一"]), max_size=12)
+_WORDS = st.lists(
+    st.sampled_from(["train", "列车", "열차", "поезд", "K27", "09:30", "Friday", "每周一"]), max_size=12
+)
 
 
 @given(_WORDS, _WORDS)

@@ -14,12 +14,17 @@ from lxml import etree
 __all__ = ["CELL_SEPARATOR", "is_layout_table", "render_blocks"]
 
 CELL_SEPARATOR = " | "
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section summary table "
-    "tbody thead tfoot tr td th caption ul legend".split()
-)
-_CELL_BLOCKS = frozenset("p div table ul ol h1 h2 h3 h4 h5 h6 blockquote section article pre dl".split())
+BLOCK_TAGS = frozenset((
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir",
+        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+        "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol", "p", "pre",
+        "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul",
+        "legend",
+    ))
+_CELL_BLOCKS = frozenset((
+        "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
+        "article", "pre", "dl",
+    ))
 _LAYOUT_CELL_CHARS = 400
 
 

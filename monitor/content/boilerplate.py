@@ -15,12 +15,15 @@ from lxml import etree
 
 __all__ = ["TextWeights", "detach", "is_boilerplate_attr", "strip_boilerplate"]
 
-DROP_ALWAYS = frozenset(
-    "script style noscript template svg canvas iframe object embed button select textarea input option "
-    "head title meta link base map area audio video source track dialog".split()
+DROP_ALWAYS = frozenset((
+        "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+        "button", "select", "textarea", "input", "option", "head", "title", "meta", "link", "base",
+        "map", "area", "audio", "video", "source", "track", "dialog",
+    ))
+DROP_UNLESS_MAIN = frozenset(["nav", "aside", "footer", "header", "form", "menu"])
+DROP_ROLES = frozenset(
+    ["navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert"]
 )
-DROP_UNLESS_MAIN = frozenset("nav aside footer header form menu".split())
-DROP_ROLES = frozenset("navigation banner contentinfo complementary search menu menubar dialog alert".split())
 
 _BOILER_WORD = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|submenu|breadcrumbs?|crumbs?|sidebar|side|sidenav|"
@@ -31,10 +34,13 @@ _BOILER_WORD = re.compile(
     r"tags|keywords|qrcode|ewm|skip)(?:$|[-_\s\d])",
     re.IGNORECASE,
 )
-_WHOLE_WORD = frozenset("meta info time date byline tools source author writer views".split())
+_WHOLE_WORD = frozenset(
+    ["meta", "info", "time", "date", "byline", "tools", "source", "author", "writer", "views"]
+)
 
 _AD_LABEL = re.compile(
-    r"^(?:advertisement|advertising|sponsored|sponsored content|ad|ads|广告|推广|赞助|廣告|광고|реклама)\s*[:：]?$",
+    r"^(?:advertisement|advertising|sponsored|sponsored content|ad|ads|"
+    r"广告|推广|赞助|廣告|광고|реклама)\s*[:：]?$",
     re.IGNORECASE,
 )
 _PREV_NEXT = re.compile(
@@ -66,7 +72,7 @@ class TextWeights:
     def total(self, el: etree._Element) -> int:
         found = self._total.get(el)
         if found is None:
-            found = int(_TEXT_LEN(el))  # type: ignore[arg-type]
+            found = int(_TEXT_LEN(el))
             self._total[el] = found
         return found
 
@@ -130,7 +136,8 @@ def _hidden(el: etree._Element) -> bool:
 
 
 _STRUCTURAL = etree.XPath(
-    ".//nav | .//aside | .//footer | .//header | .//form | .//menu | .//*[@hidden or @aria-hidden='true' or @style]"
+    ".//nav | .//aside | .//footer | .//header | .//form | .//menu"
+    " | .//*[@hidden or @aria-hidden='true' or @style]"
 )
 _ATTRIBUTED = etree.XPath(".//*[@class or @id or @role]")
 _LABEL_HINT = re.compile(  # matched against lower-cased text
@@ -162,7 +169,11 @@ def _labelled_box(el: etree._Element, weights: TextWeights) -> etree._Element | 
     if not _AD_LABEL.match(text):
         return None
     parent = el.getparent()
-    if parent is not None and parent.tag not in ("body", "html") and weights.total(parent) <= _LABEL_BOX_CHARS:
+    if (
+        parent is not None
+        and parent.tag not in ("body", "html")
+        and weights.total(parent) <= _LABEL_BOX_CHARS
+    ):
         return parent if len(el) == 0 else el
     return el
 

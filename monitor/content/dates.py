@@ -20,9 +20,18 @@ _EN_MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ]
     )
     for m in names
@@ -30,11 +39,15 @@ _EN_MONTHS = {
 _RU_MONTHS = {
     stem: i + 1
     for i, stem in enumerate(
-        ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"]
+        ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
+         "декабр")
     )
 }
 _EN_MONTH_RE = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
-_RU_MONTH_RE = r"(?:январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь])"
+_RU_MONTH_RE = (
+    r"(?:январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|"
+    r"сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь])"
+)
 
 _DATE = re.compile(
     r"(?P<y1>(?:19|20)\d\d)\s*(?:[-/.]|年|년)\s*(?P<m1>\d{1,2})\s*(?:[-/.]|月|월)\s*(?P<d1>\d{1,2})(?!\d)"
@@ -54,9 +67,23 @@ _TODAY = re.compile(r"今天|今日|today|сегодня|오늘", re.IGNORECASE)
 _META_NAMES = frozenset(
     s.lower()
     for s in (
-        "article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
-        "publish-date", "publish_date", "PubDate", "dc.date", "dc.date.issued", "dcterms.created",
-        "dcterms.issued", "date", "firstpublishedtime", "sailthru.date", "parsely-pub-date", "article.published",
+        "article:published_time",
+        "og:published_time",
+        "datePublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "PubDate",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.created",
+        "dcterms.issued",
+        "date",
+        "firstpublishedtime",
+        "sailthru.date",
+        "parsely-pub-date",
+        "article.published",
     )
 )
 _DATE_CLASS = re.compile(r"date|time|meta|info|byline|pub", re.IGNORECASE)

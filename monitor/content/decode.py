@@ -115,15 +115,15 @@ def _detect(body: bytes) -> Decoded:
 def decode_html(body: bytes, content_type: str | None) -> Decoded:
     """Decode an HTML (or XML) body given its ``Content-Type`` header value, if any."""
     bom_codec, bom = read_bom(body)
-    if bom_codec:
+    if bom_codec and bom:
         codec = python_codec(bom_codec) or bom_codec
         return Decoded(body[len(bom) :].decode(codec, errors="replace"), codec)
     declared = [http_content_type_encoding(content_type or ""), html_body_declared_encoding(body)]
     for label in declared:
-        codec = python_codec(label)
-        if codec is None:
+        declared_codec = python_codec(label)
+        if declared_codec is None:
             continue
-        text = _accept(body, codec)
+        text = _accept(body, declared_codec)
         if text is not None:
-            return Decoded(text, codec)
+            return Decoded(text, declared_codec)
     return _detect(body)

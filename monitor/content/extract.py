@@ -30,11 +30,11 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=Tru
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _DESCEND_SHARE = 0.7  # descend into a child holding this share of the plain text
 _OWN_TEXT_SHARE = 0.2  # stop at an element whose own loose text is this share of its text
-_TEXT_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li pre blockquote dd dt figcaption caption".split())
-_LISTS = frozenset("ul ol dl".split())
-_SEMANTIC_XPATH = etree.XPath(
-    "//*[@itemprop='articleBody' or @role='main'] | //article | //main"
+_TEXT_BLOCKS = frozenset(
+    ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "dd", "dt", "figcaption", "caption"]
 )
+_LISTS = frozenset(["ul", "ol", "dl"])
+_SEMANTIC_XPATH = etree.XPath("//*[@itemprop='articleBody' or @role='main'] | //article | //main")
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
 
@@ -87,7 +87,8 @@ def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
 def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> etree._Element:
     page = weights.plain(body)
     candidates = [
-        el for el in _SEMANTIC_XPATH(root)
+        el
+        for el in _SEMANTIC_XPATH(root)
         if isinstance(el, etree._Element) and weights.plain(el) >= 0.5 * page
     ]
     if not candidates:
@@ -128,14 +129,14 @@ _SCRIPTS = (
 
 
 def _lang(root: etree._Element, text: str) -> str | None:
-    declared = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    declared: str | None = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     if not declared:
         for meta in root.iter("meta"):
             if (meta.get("http-equiv") or "").lower() == "content-language":
                 declared = meta.get("content")
                 break
     if declared and declared.strip():
-        return declared.strip().split("-")[0].split("_")[0].lower()
+        return str(declared).strip().split("-")[0].split("_")[0].lower()
     sample = text[:2000]
     counts = {lang: len(rx.findall(sample)) for lang, rx in _SCRIPTS}
     lang, n = max(counts.items(), key=lambda kv: kv[1])
@@ -159,7 +160,8 @@ def _selected_blocks(root: etree._Element, select: str) -> list[str]:
 def _drop_link_blocks(node: etree._Element, weights: TextWeights) -> None:
     """Remove lists and paragraphs inside the content that are nothing but links."""
     doomed = [
-        el for el in node.iter("ul", "ol", "p", "div", "dl")
+        el
+        for el in node.iter("ul", "ol", "p", "div", "dl")
         if el is not node and weights.total(el) > 0 and weights.plain(el) == 0
     ]
     for el in doomed:

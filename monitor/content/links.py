@@ -32,7 +32,7 @@ def _base(root: etree._Element, base_url: str) -> str:
     for el in root.iter("base"):
         href = el.get("href")
         if href:
-            return urljoin(base_url, href.strip())
+            return str(urljoin(base_url, href.strip()))
     return base_url
 
 
@@ -83,7 +83,9 @@ def _signature(a: etree._Element, url: str) -> tuple[str, str]:
         cls = " ".join(sorted((anc.get("class") or "").split()))
         path.append(f"{anc.tag}.{cls}")
     parts = urlsplit(url)
-    shape = _DIGITS.sub("0", parts.path.rsplit("/", 1)[0] if "." in parts.path.rsplit("/", 1)[-1] else parts.path)
+    shape = _DIGITS.sub(
+        "0", parts.path.rsplit("/", 1)[0] if "." in parts.path.rsplit("/", 1)[-1] else parts.path
+    )
     return "/".join(reversed(path)), f"{parts.netloc}{shape}"
 
 

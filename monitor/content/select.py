@@ -46,13 +46,18 @@ def select(root: etree._Element, expr: str) -> list[object]:
     return [result]
 
 
-_SELECTOR_START = re.compile(r"^(?:[.#][A-Za-z_-]|\[[A-Za-z_-]|([a-z][a-z0-9]*)(?:[.#\[:][A-Za-z_-]|\s*[>+~,]|\s+[a-z.#\[]|$))")
-_HTML_TAGS = frozenset(
-    "a abbr address article aside b blockquote body br button caption cite code dd del details dfn div dl dt "
-    "em embed figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr i iframe img input ins label "
-    "legend li main mark menu nav noscript object ol p pre q s samp section select small span strong sub "
-    "summary sup table tbody td textarea tfoot th thead time tr u ul video".split()
+_SELECTOR_START = re.compile(
+    r"^(?:[.#][A-Za-z_-]|\[[A-Za-z_-]|([a-z][a-z0-9]*)(?:[.#\[:][A-Za-z_-]|\s*[>+~,]|\s+[a-z.#\[]|$))"
 )
+_HTML_TAGS = frozenset((
+        "a", "abbr", "address", "article", "aside", "b", "blockquote", "body", "br", "button",
+        "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "embed",
+        "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "i", "iframe", "img", "input", "ins", "label", "legend", "li", "main", "mark", "menu",
+        "nav", "noscript", "object", "ol", "p", "pre", "q", "s", "samp", "section", "select", "small",
+        "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "textarea", "tfoot", "th",
+        "thead", "time", "tr", "u", "ul", "video",
+    ))
 _REGEX_HINT = re.compile(r"\\[dDwWsSbB.]|[()?*+^$]|\{\d")
 
 

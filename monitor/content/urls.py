@@ -12,16 +12,25 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = ["canonical_url", "is_tracking_param"]
 
-_TRACKING = frozenset(
-    "fbclid gclid dclid gbraid wbraid yclid msclkid mc_cid mc_eid igshid spm scm ref ref_src ref_url referrer "
-    "from share shareid share_from sessid sid jsessionid phpsessid aspsessionid sessionid session_id "
-    "cid_track _hsenc _hsmi mkt_tok vero_id oly_anon_id oly_enc_id wt.mc_id cmpid icid ncid ocid "
-    "__cf_chl_tk csrf csrf_token _csrf token xtor isappinstalled scene clicktime enterid".split()
-)
+_TRACKING = frozenset((
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "yclid", "msclkid", "mc_cid", "mc_eid",
+        "igshid", "spm", "scm", "ref", "ref_src", "ref_url", "referrer", "from", "share", "shareid",
+        "share_from", "sessid", "sid", "jsessionid", "phpsessid", "aspsessionid", "sessionid",
+        "session_id", "cid_track", "_hsenc", "_hsmi", "mkt_tok", "vero_id", "oly_anon_id", "oly_enc_id",
+        "wt.mc_id", "cmpid", "icid", "ncid", "ocid", "__cf_chl_tk", "csrf", "csrf_token", "_csrf",
+        "token", "xtor", "isappinstalled", "scene", "clicktime", "enterid",
+    ))
 _TRACKING_PREFIXES = ("utm_", "hmsr", "pk_", "mtm_", "ga_", "_ga", "stm_")
-_CACHE_BUSTERS = frozenset("v t _ ts time timestamp cb cachebust cachebuster nocache rnd rand random r _t _dc ver".split())
-_ID_LIKE = re.compile(r"id|no$|^(?:p|page|article|doc|item|news|post|n|a|key|aid|nid|cid|code)$", re.IGNORECASE)
-_HEX_TOKEN = re.compile(r"(?=[0-9a-f]*[a-f])[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+_CACHE_BUSTERS = frozenset((
+        "v", "t", "_", "ts", "time", "timestamp", "cb", "cachebust", "cachebuster", "nocache", "rnd",
+        "rand", "random", "r", "_t", "_dc", "ver",
+    ))
+_ID_LIKE = re.compile(
+    r"id|no$|^(?:p|page|article|doc|item|news|post|n|a|key|aid|nid|cid|code)$", re.IGNORECASE
+)
+_HEX_TOKEN = re.compile(
+    r"(?=[0-9a-f]*[a-f])[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I
+)
 _NUMERIC_STAMP = re.compile(r"\d{8,}(?:\.\d+)?")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

@@ -48,11 +48,13 @@ _RELATIVE = re.compile(
 _NUM = r"\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+"
 _COUNTER = re.compile(
     rf"(?:浏览量|浏览次数|浏览|阅读量|阅读数|阅读次数|阅读|点击量|点击数|点击次数|点击率|点击|访问量|访问次数|网站访问量|"
-    rf"人气|热度|瀏覽次數|瀏覽|閱讀|點擊|評論|评论|views?|page ?views|hits|visits|reads|visitors?|comments?|likes|shares|"
+    rf"人气|热度|瀏覽次數|瀏覽|閱讀|點擊|評論|评论|"
+    rf"views?|page ?views|hits|visits|reads|visitors?|comments?|likes|shares|"
     rf"조회수|조회 수|조회|읽음|방문자|댓글|추천|"
     rf"просмотров(?: страницы)?|просмотры|просмотрено|прочитано|посещений|визитов|комментари(?:ев|и))"
     rf"\s*[:：]?\s*[(（]?\s*(?:{_NUM})\s*(?:次|人|회|раз[а]?)?[)）]?"
-    rf"|(?:{_NUM})\s*(?:views?|page ?views|reads|hits|visits|visitors|comments|likes|shares|次浏览|次阅读|人阅读|"
+    rf"|(?:{_NUM})\s*(?:views?|page ?views|reads|hits|visits|visitors|comments|likes|shares|"
+    rf"次浏览|次阅读|人阅读|"
     rf"人浏览|명 ?읽음|просмотр(?:ов|а)?|прочтени[йяе])\b"
     rf"|(?:您是本站第|你是本站第|您是第|本站第|第)\s*(?:{_NUM})\s*(?:位访客|位访问者|位來訪者|名访客|位浏览者)"
     rf"|viewed\s+(?:{_NUM})\s+times|visitor\s*(?:no\.?|number|#)\s*(?:{_NUM})",
@@ -71,7 +73,8 @@ _COPYRIGHT = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RANGE_RIGHTS = re.compile(
-    r"(?:19|20)\d\d\s*[-–—~～]\s*(?:19|20)\d\d(?=\s*\S{0,40}?(?:版权所有|版權所有|all rights reserved|все права))",
+    r"(?:19|20)\d\d\s*[-–—~～]\s*(?:19|20)\d\d"
+    r"(?=\s*\S{0,40}?(?:版权所有|版權所有|all rights reserved|все права))",
     re.IGNORECASE,
 )
 
@@ -102,7 +105,14 @@ _DIGIT_OR_WORD = re.compile(r"\d|just|an? |刚|剛|только|방금", re.I)
 _RULES = (
     _Rule("today", _TODAY, re.compile(r"今天|今日|today|сегодня|오늘"), 0, 70),
     _Rule("clock", _CLOCK, re.compile(r"[:時时시]"), 50, 45, _YEAR),
-    _Rule("relative", _RELATIVE, re.compile(r"ago|前|전|назад|just now|刚刚|剛剛|только что|방금"), 30, 20, _DIGIT_OR_WORD),
+    _Rule(
+        "relative",
+        _RELATIVE,
+        re.compile(r"ago|前|전|назад|just now|刚刚|剛剛|только что|방금"),
+        30,
+        20,
+        _DIGIT_OR_WORD,
+    ),
     _Rule(
         "counter",
         _COUNTER,
@@ -116,7 +126,9 @@ _RULES = (
     ),
     _Rule("token", _HEX_TOKEN, re.compile(r"sessi|sid|csrf|token"), 20, 80),
     _Rule("copyright", _COPYRIGHT, re.compile(r"©|\(c\)|copyright|版权|版權|저작권|все права"), 5, 40),
-    _Rule("copyright", _YEAR_RANGE_RIGHTS, re.compile(r"版权所有|版權所有|all rights reserved|все права"), 60, 0),
+    _Rule(
+        "copyright", _YEAR_RANGE_RIGHTS, re.compile(r"版权所有|版權所有|all rights reserved|все права"), 60, 0
+    ),
 )
 
 
