@@ -24,6 +24,10 @@ def test_extract(case: dict[str, Any]) -> None:
     got = extract_text(case["html"], select=case.get("select"), ignore_selectors=case.get("ignore", ()))
     if "text" in case:
         assert normalize_text(got.text) == normalize_text(case["text"])
+    for fragment in case.get("has", ()):
+        assert fragment in got.text
+    for fragment in case.get("lacks", ()):
+        assert fragment not in got.text
     for field in ("title", "lang"):
         if field in case:
             assert getattr(got, field) == case[field]

@@ -50,6 +50,15 @@ _PREV_NEXT = re.compile(
 )
 _LABEL_BOX_CHARS = 300  # an ad label takes its box with it when the box is this small
 _COOKIE = re.compile(r"\bcookies?\b|使用cookie|쿠키|файлы cookie", re.IGNORECASE)
+_NOTICE = re.compile(  # browser warnings and font-size toggles
+    r"browser is not supported|upgrade your browser|outdated browser|enable javascript|"
+    r"javascript is disabled|浏览器版本过低|升级浏览器|您的浏览器|字号\s*[:：]|字体\s*[:：]|"
+    r"font size|text size|글자\s*크기|글씨\s*크게|"
+    r"размер шрифта|ваш браузер устарел",
+    re.IGNORECASE,
+)
+_NOTICE_CHARS = 200
+_BLOCKISH = frozenset(("div", "p", "ul", "ol", "section", "header", "dl", "table", "aside", "nav"))
 _MAIN_SHARE = 0.5  # never drop an element holding this share of the page's plain text
 
 
@@ -120,8 +129,8 @@ def is_boilerplate_attr(el: etree._Element) -> bool:
             continue
         if _BOILER_WORD.search(attr):
             return True
-        if any(word.lower() in _WHOLE_WORD for word in attr.split()):
-            return True
+        if el.tag in _BLOCKISH and any(word.lower() in _WHOLE_WORD for word in attr.split()):
+            return True  # a "date"/"views" line of its own, never a cell or a span inside text
     return False
 
 
@@ -141,7 +150,8 @@ _STRUCTURAL = etree.XPath(
 )
 _ATTRIBUTED = etree.XPath(".//*[@class or @id or @role]")
 _LABEL_HINT = re.compile(  # matched against lower-cased text
-    r"advertis|sponsor|^\s*ads?\b|广告|推广|赞助|廣告|광고|реклам|上一|下一|이전글|다음글|предыдущ|следующ|cookie|쿠키"
+    r"advertis|sponsor|^\s*ads?\b|广告|推广|赞助|廣告|광고|реклам|上一|下一|이전글|다음글|предыдущ|следующ|cookie|쿠키|"
+    r"browser|javascript|浏览器|字号|字体|font size|text size|글자|글씨|шрифт|браузер"
 )
 _LABEL_TEXT_CHARS = 600
 
@@ -161,6 +171,8 @@ def _labelled_box(el: etree._Element, weights: TextWeights) -> etree._Element | 
     if not text:
         return None
     if _COOKIE.search(text) and weights.total(el) < 600 and el.tag not in ("p", "li", "td"):
+        return el
+    if _NOTICE.search(text) and weights.total(el) < _NOTICE_CHARS:
         return el
     if len(text) > 40:
         return None

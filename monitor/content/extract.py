@@ -33,9 +33,12 @@ _OWN_TEXT_SHARE = 0.2  # stop at an element whose own loose text is this share o
 _TEXT_BLOCKS = frozenset(
     ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "dd", "dt", "figcaption", "caption"]
 )
+_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "div", "p", "em"))
+_LIST_HEADING_CHARS = 24  # a short line right before a link list is that list's heading
 _LISTS = frozenset(["ul", "ol", "dl"])
 _SEMANTIC_XPATH = etree.XPath("//*[@itemprop='articleBody' or @role='main'] | //article | //main")
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
+_LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
 
 
@@ -97,16 +100,24 @@ def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> 
     return max(candidates, key=lambda el: sum(1 for _ in el.iterancestors()))
 
 
-def _title(root: etree._Element, body: etree._Element, node: etree._Element) -> str:
-    anc: etree._Element | None = node
-    while anc is not None:
-        for h1 in anc.iter("h1"):
-            text = " ".join("".join(h1.itertext()).split())
-            if text:
-                return text
-        if anc is body:
-            break
-        anc = anc.getparent()
+def _headline(body: etree._Element) -> str:
+    """The first real ``<h1>`` of the page (not a logo, not in a menu, sidebar or footer)."""
+    for h1 in body.iter("h1"):
+        if any(a.tag in ("nav", "aside", "footer") for a in h1.iterancestors()):
+            continue
+        near = (h1, h1.getparent())
+        marks = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}" for e in near if e is not None)
+        if _LOGO.search(marks):
+            continue
+        text = " ".join("".join(h1.itertext()).split())
+        if text:
+            return text
+    return ""
+
+
+def _title(root: etree._Element, headline: str) -> str:
+    if headline:
+        return headline
     for meta in root.iter("meta"):
         if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title"):
             text = " ".join((meta.get("content") or "").split())
@@ -158,13 +169,21 @@ def _selected_blocks(root: etree._Element, select: str) -> list[str]:
 
 
 def _drop_link_blocks(node: etree._Element, weights: TextWeights) -> None:
-    """Remove lists and paragraphs inside the content that are nothing but links."""
+    """Remove lists and paragraphs inside the content that are nothing but links, with their headings."""
     doomed = [
         el
-        for el in node.iter("ul", "ol", "p", "div", "dl")
+        for el in node.iter("ul", "ol", "p", "div", "dl", "table")
         if el is not node and weights.total(el) > 0 and weights.plain(el) == 0
     ]
     for el in doomed:
+        heading = el.getprevious()
+        if (
+            heading is not None
+            and heading.tag in _HEADINGS
+            and not (heading.tail or "").strip()
+            and 0 < weights.total(heading) <= _LIST_HEADING_CHARS
+        ):
+            detach(heading)
         detach(el)
 
 
@@ -192,15 +211,16 @@ def extract_text(
     if body is None:
         body = root
     published = find_published(root, body)
+    headline = _headline(body)
     if select:
         blocks = _selected_blocks(root, select)
-        title = _title(root, body, body)
+        title = _title(root, headline)
         text = "\n\n".join(blocks)
         return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
     weights = TextWeights(root)
     strip_boilerplate(root, body, weights)
     node = _descend(_start(root, body, weights), weights)
-    title = _title(root, body, node)
+    title = _title(root, headline)
     if node is body and weights.plain(body) >= _MIN_CONTAINER and weights.link_density(body) > 0.5:
         blocks = _fallback_blocks(html) or render_blocks(node)
     else:
