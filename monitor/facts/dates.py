@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -148,6 +149,9 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime.date | None,
     return None
 
 
+_RANGE = re.compile(r"\s*(?:至|到|-|–|—|~|to|until|till|through|по|до|부터|～)\s*", re.I)
+
+
 def _marked(text: str, start: int, end: int) -> bool:
     return bool(_FROM_BEFORE.search(text[max(0, start - 24):start]) or _FROM_AFTER.match(text[end:end + 6]))
 
@@ -186,4 +190,8 @@ def find_dates(text: str, published: datetime.date | None = None) -> list[DateMe
             continue
         context = (date.year, date.month)
         out.append(DateMention(start, end, date, _marked(text, start, end)))
+    # The first date of a range ("2月25日至3月6日", "from May 1 to May 5") is a start.
+    for i, (first, second) in enumerate(itertools.pairwise(out)):
+        if first.named and second.named and _RANGE.fullmatch(text[first.end:second.start]):
+            out[i] = DateMention(first.start, first.end, first.date, True, first.named)
     return out

@@ -46,6 +46,7 @@ _ZH_RANGE = re.compile(
 _KO_DAY = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
 _KO_LIST = re.compile(r"([월화수목금토일](?:\s*[·,、/]\s*[월화수목금토일])*)\s*요일")
 _KO_RECURRING_AFTER = re.compile(r"\s*(?:마다|에서|로|으로|\s*출발로|\s*운행으로)")
+_KO_PAREN_LIST = re.compile(r"[(（]\s*([월화수목금토일](?:\s*[·,、/]\s*[월화수목금토일])+)\s*[)）]")
 _KO_SINGLE_IN_PARENS = re.compile(r"\(\s*[월화수목금토일]\s*\)")
 
 _RU_DAY = {"понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5, "воскресень": 6}
@@ -117,6 +118,8 @@ def _zh(text: str, strict: bool = True) -> set[int]:
 def _ko(text: str, strict: bool = True) -> set[int]:
     text = _KO_SINGLE_IN_PARENS.sub(" ", text)
     found: set[int] = set()
+    for m in _KO_PAREN_LIST.finditer(text):
+        found |= {_KO_DAY[c] for c in m.group(1) if c in _KO_DAY}
     for m in _KO_LIST.finditer(text):
         days = {_KO_DAY[c] for c in m.group(1) if c in _KO_DAY}
         before = text[max(0, m.start() - 4):m.start()]

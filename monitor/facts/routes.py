@@ -12,6 +12,10 @@ __all__ = ["RoutePart", "split_routes", "stations_in"]
 _VIA_AFTER = re.compile(r"^[^,，。.;；]{0,14}?(?:경유|거쳐|거치)")
 _VIA_BEFORE = re.compile(r"(?:\bvia|\bthrough|\bby\s+way\s+of|через|经由|經由|途经|途經|经过|經過)"
                          r"[^,，。.;；]{0,12}$", re.I)
+# 新华社平壤3月12日电, Pyongyang, March 12 (KCNA)
+_CJK_DATELINE = re.compile(
+    r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*电|,\s*[A-Z][a-z]+\.?\s+\d{1,2}\s*\((?:KCNA|Xinhua|TASS)"
+)
 _CONNECTOR = re.compile(
     r"^\s*(?:[-–—－―→↔⇄/~]|至|到|往|发往|發往|开往|開往|直达|直達|与|與|和|及|and|to|와|과|에서|에|및"
     r"|и|в|во|до|на|—)\s*(?:[^\d,，。.;；:：]{0,10})$",
@@ -36,6 +40,8 @@ def _is_via(text: str, m: Mention) -> bool:
 def _is_dateline(text: str, m: Mention) -> bool:
     word = text[m.start:m.end]
     if word.isascii() and word.isupper() and len(word) > 3:
+        return True
+    if _CJK_DATELINE.match(text, m.end):
         return True
     return text[m.end:m.end + 1] == "=" and text[max(0, m.start - 1):m.start] == "("
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -47,6 +48,11 @@ def paragraphs(text: str) -> list[Paragraph]:
     labels = [_label(p) for p in parts]
     counts = Counter(label for label in labels if label)
     answerers = {label for label in counts if label in _ZH_ANSWER}
+    # A labelled question ("AFP: …?") is answered by the next labelled paragraph.
+    labelled = [(label, part) for label, part in zip(labels, parts, strict=True) if label is not None]
+    for (asker, question), (next_label, _) in itertools.pairwise(labelled):
+        if question.rstrip().endswith(("?", "？")) and next_label != asker and next_label not in _ZH_QUESTION:
+            answerers.add(next_label)
     if not answerers and counts:
         top, n = counts.most_common(1)[0]
         # A transcript: one speaker answers several questions put by others.

@@ -14,8 +14,11 @@ from .trains import find_trains
 
 __all__ = ["table_observations"]
 
-_HEAD_DEPART = re.compile(r"开车|開車|发车|發車|出发|出發|始发|depart|dep\b|leaves|отправ|출발", re.I)
-_HEAD_ARRIVE = re.compile(r"到达|到達|抵达|终到|arriv|arr\b|прибыт|прибыв|도착", re.I)
+_HEAD_STATION = re.compile(r"站$|站名|station|\bfrom\b|\bto\b|станци|역$|구간|区间|區間|route|маршрут", re.I)
+_HEAD_DEPART = re.compile(
+    r"开车|開車|发车|發車|出发|出發|开点|開點|发点|發點|depart|dep\b|leaves|отправ|출발", re.I
+)
+_HEAD_ARRIVE = re.compile(r"到达|到達|抵达|到点|到點|arriv|arr\b|прибыт|прибыв|도착", re.I)
 _HEAD_DAYS = re.compile(r"日期|开行日|運行日|运行日|班期|days?|operat|дни|периодичн|курсир|요일|운행일", re.I)
 _HEAD_TRAIN = re.compile(r"车次|車次|train|№|номер|поезд|열차|편명", re.I)
 _BARE_TRAIN = re.compile(r"^\s*([A-Z]?\d{1,5}[A-ZА-ЯЭ]?)(?:\s*次)?\s*$")
@@ -24,7 +27,9 @@ _BARE_TRAIN = re.compile(r"^\s*([A-Z]?\d{1,5}[A-ZА-ЯЭ]?)(?:\s*次)?\s*$")
 def _roles(header: tuple[str, ...]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for i, cell in enumerate(header):
-        if _HEAD_TRAIN.search(cell):
+        if _HEAD_STATION.search(cell.strip()):
+            roles[i] = "station"
+        elif _HEAD_TRAIN.search(cell):
             roles[i] = "train"
         elif _HEAD_DEPART.search(cell):
             roles[i] = "departs"
@@ -65,9 +70,9 @@ def table_observations(rows: tuple[tuple[str, ...], ...], position: int,
                 days = parse_days(cell) or days
             elif times:
                 untyped.extend(t.value for t in times)
-            elif parse_days(cell):
+            elif role != "station" and parse_days(cell):
                 days = parse_days(cell)
-        if not roles and untyped:
+        if departs is None and arrives is None and untyped:
             departs = untyped[0]
             arrives = untyped[1] if len(untyped) > 1 else None
         yield Observation(

@@ -37,7 +37,7 @@ _FORMERLY = re.compile(
     re.I,
 )
 _ABBREV = re.compile(
-    r"(?:\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|etc|Co|Ltd|Inc|approx|ca|[ap]\.m|[A-Z])|\bг|\bул|\bим)\.$"
+    r"(?:\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|etc|Co|Ltd|Inc|approx|ca|dep|arr|[ap]\.m|[A-Z])|\bг|\bул|\bим)\.$"
 )
 
 

@@ -25,12 +25,12 @@ _TIME_PATTERNS: list[re.Pattern[str]] = [
 ]
 
 _DEPART = re.compile(
-    r"(?:leav|depart|set(?:s|ting)?\s+off|\bfrom\b|开|開|发|發|始发|驶出|駛出|驶离|駛離|출발|떠나|отправ|отбыва|выезжа"
+    r"(?:leav|depart|\bdep\b|set(?:s|ting)?\s+off|\bfrom\b|开|開|发|發|始发|驶出|駛出|驶离|駛離|출발|떠나|отправ|отбыва|выезжа"
     r"|\bиз\s)",
     re.I,
 )
 _ARRIVE = re.compile(
-    r"(?:arriv|reach|get(?:s)?\s+(?:in|to)|\bdue\s+(?:in|at)|pulls?\s+into|到|抵|도착|прибыва|прибыт|прибуд)",
+    r"(?:arriv|\barr\b|reach|get(?:s)?\s+(?:in|to)|\bdue\s+(?:in|at)|pulls?\s+into|到|抵|도착|прибыва|прибыт|прибуд)",
     re.I,
 )
 # Chinese and Korean put the verb after the time: 10:00开, 17:56到, 6시 7분 평양에 도착
