@@ -10,7 +10,8 @@ answer too, so a name that changes its answer in between is still refused.
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from twisted.internet.defer import Deferred
 
 __all__ = ["PrivateDestinationMiddleware"]
 
@@ -43,8 +45,8 @@ class PrivateDestinationMiddleware:
     Switched off when ``RAILWATCH_ALLOW_PRIVATE`` is true.
     """
 
-    def __init__(self, reactor: Any):
-        self._resolve = reactor.resolve
+    def __init__(self, resolve: Callable[[str], Deferred[str]]):
+        self._resolve = resolve
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -52,7 +54,7 @@ class PrivateDestinationMiddleware:
             raise NotConfigured  # crawl.allow_private: nothing to refuse
         from twisted.internet import reactor  # the one installed by then
 
-        return cls(reactor)
+        return cls(cast("Any", reactor).resolve)  # IReactorCore's stub mistypes resolve()
 
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
