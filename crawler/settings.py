@@ -42,6 +42,8 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # listings are one level deep by design
 }
 ITEM_PIPELINES = {"crawler.pipelines.SinkPipeline": 100}
+# Web pages only: a link or redirect to file://, ftp://, s3:// or data: fetches nothing.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
 # One item at a time: the sink is synchronous, and the default of 100 costs
 # half the throughput on a large fleet of pages.

@@ -134,6 +134,31 @@ def test_listing_and_item_failures_are_items(mockserver: MockServer, crawl_worke
     assert broken.url == canonical_url(mockserver.url("/notice/broken-p2"))
 
 
+def test_a_malformed_item_url_fails_alone(mockserver: MockServer, crawl_worker, make_config) -> None:
+    mockserver.set_index("odd", ["/notice/o1"])
+    config = make_config([index("odd", mockserver.url("/index/odd"))])
+    plan = SourcePlan(config.sources[0], known_items=("http://[bad/x", "notaurl"))
+    result = crawl_worker.crawl(config, [plan])
+    assert result.one("odd", FetchedPage).url.endswith("/notice/o1")
+    failed = result.of("odd", FetchFailed)
+    assert [(item.role, item.error.startswith("invalid URL")) for item in failed] == [("item", True)] * 2
+
+
+def test_a_listing_that_cannot_be_read_is_a_failure(mockserver: MockServer, crawl_worker, make_config) -> None:
+    config = make_config(
+        [
+            index("bad-selector", mockserver.url("/index/bad-selector"), links="xpath://a[@@"),
+            index("fine", mockserver.url("/index/fine")),
+        ]
+    )
+    result = crawl_worker.crawl(config)
+    failed = result.one("bad-selector")
+    assert isinstance(failed, FetchFailed)
+    assert (failed.role, failed.status) == ("index", 200)
+    assert failed.error.startswith("could not read the listing")
+    assert result.one("fine", Listing).links
+
+
 def test_two_sources_listing_one_item_each_get_it(mockserver: MockServer, crawl_worker, make_config) -> None:
     mockserver.set_index("left", ["/notice/shared"])
     mockserver.set_index("right", ["/notice/shared"])

@@ -87,9 +87,15 @@ class SourceSpider(Spider):
         *,
         listing: str | None = None,
         entry: FeedEntry | None = None,
-    ) -> Request | None:
-        """A request for ``url``, or None when this source already asked for it in this crawl."""
-        key = canonical_url(url)
+    ) -> Request | FetchFailed | None:
+        """A request for ``url``; None when this source already asked for it in this crawl.
+
+        A URL that cannot be requested at all is a FetchFailed at once.
+        """
+        try:
+            key = canonical_url(url)
+        except ValueError as exc:
+            return FetchFailed(plan.source.name, url, role, f"invalid URL: {exc}", datetime.now(UTC))
         seen = (plan.source.name, key)
         if seen in self._seen:
             return None
@@ -99,14 +105,17 @@ class SourceSpider(Spider):
         robots = plan.source.robots if plan.source.robots is not None else self._robots
         if not robots:
             meta["dont_obey_robotstxt"] = True
-        return Request(
-            url,
-            callback=callback,
-            errback=self.failed,
-            headers=validators.headers() if validators else None,
-            meta=meta,
-            dont_filter=True,
-        )
+        try:
+            return Request(
+                url,
+                callback=callback,
+                errback=self.failed,
+                headers=validators.headers() if validators else None,
+                meta=meta,
+                dont_filter=True,
+            )
+        except ValueError as exc:  # a malformed link on a listing page
+            return FetchFailed(plan.source.name, key, role, f"invalid URL: {exc}", datetime.now(UTC))
 
     @staticmethod
     def answered(response: Response) -> bool:

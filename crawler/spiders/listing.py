@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 __all__ = ["ListingSpider"]
+
+logger = logging.getLogger(__name__)
 
 
 class ListingSpider(SourceSpider):
@@ -51,6 +54,10 @@ class ListingSpider(SourceSpider):
                 links, entries = self.links(response, plan)
             except CrawlerError as exc:
                 error = describe_exception(exc, **self._limits)
+                return [self._listing_failed(target, error, response.status)]
+            except Exception as exc:  # untrusted markup: a parser failure must not lose the source
+                logger.warning("Could not read the listing %s", response.url, exc_info=True)
+                error = f"could not read the listing: {type(exc).__name__}: {exc}"
                 return [self._listing_failed(target, error, response.status)]
         else:
             return [self.refused(response, target)]
