@@ -144,7 +144,9 @@ def test_a_malformed_item_url_fails_alone(mockserver: MockServer, crawl_worker, 
     assert [(item.role, item.error.startswith("invalid URL")) for item in failed] == [("item", True)] * 2
 
 
-def test_a_listing_that_cannot_be_read_is_a_failure(mockserver: MockServer, crawl_worker, make_config) -> None:
+def test_a_listing_that_cannot_be_read_is_a_failure(
+    mockserver: MockServer, crawl_worker, make_config
+) -> None:
     config = make_config(
         [
             index("bad-selector", mockserver.url("/index/bad-selector"), links="xpath://a[@@"),
