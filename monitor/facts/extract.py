@@ -98,13 +98,15 @@ def _route_for(part: RoutePart, sentence: str, ctx: _Context) -> tuple[str, str]
 
 def _sentence_observations(sentence: str, position: int, ctx: _Context, gazetteer: Gazetteer,
                            published: datetime.date | None) -> Iterator[Observation]:
-    if is_hearsay(sentence) or is_special_train(sentence) or is_other_mode(sentence):
-        return
     text = strip_formerly(sentence)
     parts = split_routes(text, gazetteer)
+    routes = [_route_for(part, text, ctx) for part in parts]
+    if all(route is None for route in routes):
+        return
+    if is_hearsay(sentence) or is_special_train(sentence) or is_other_mode(sentence):
+        return
     shared_status: str | None = None
-    for part in parts:
-        route = _route_for(part, text, ctx)
+    for part, route in zip(parts, routes, strict=True):
         if route is None:
             continue
         ctx.remember(route)

@@ -37,26 +37,21 @@ _NOT_STATION_AFTER = re.compile(
 )
 
 _RU_VOWELS = "аеёиоуыэюя"
+_ALPHABETIC = re.compile("[A-Za-zА-Яа-яЁё]")
+# Words of alphabetic scripts (apostrophes and breves belong to the word: P'yongyang, Sinŭiju).
+_WORD = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’]*|[А-Яа-яЁё]+")
 
 
-def _russian_forms(word: str) -> str:
-    """A regex for a Russian noun in any case (Москва, Москвы, Москве, Москвой…)."""
+def _russian_forms(word: str) -> list[str]:
+    """A Russian noun in every case (Москва, Москвы, Москве, Москвой…)."""
     low = word.lower()
     if low.endswith("а"):
-        return re.escape(word[:-1]) + "(?:а|ы|е|у|ой|ою)"
+        return [low[:-1] + e for e in ("а", "ы", "е", "у", "ой", "ою")]
     if low.endswith("ь"):
-        return re.escape(word[:-1]) + "(?:ь|я|ю|ем|е)"
+        return [low[:-1] + e for e in ("ь", "я", "ю", "ем", "е")]
     if low[-1] in _RU_VOWELS:
-        return re.escape(word)
-    return re.escape(word) + "(?:а|у|ом|е)?"
-
-
-def _pattern(spelling: str) -> str:
-    if re.search("[а-яА-ЯёЁ]", spelling):
-        return r"(?<![а-яА-ЯёЁ])" + _russian_forms(spelling) + r"(?![а-яА-ЯёЁ])"
-    if re.search("[A-Za-z]", spelling):
-        return r"(?<![A-Za-z])" + re.escape(spelling) + r"(?![A-Za-z])"
-    return re.escape(spelling)
+        return [low]
+    return [low + e for e in ("", "а", "у", "ом", "е")]
 
 
 @dataclass(frozen=True)
@@ -73,22 +68,28 @@ class Gazetteer:
     """Canonical station names with their spellings; finds them in text."""
 
     names: Mapping[str, tuple[str, ...]]
-    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+    _words: dict[tuple[str, ...], str] = field(init=False, repr=False, compare=False)
+    _longest: int = field(init=False, repr=False, compare=False)
+    _substrings: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        lookup: dict[str, str] = {}
-        pairs: list[tuple[str, str]] = []
+        words: dict[tuple[str, ...], str] = {}
+        substrings: dict[str, str] = {}
         for canonical, spellings in self.names.items():
             for spelling in (canonical, *spellings):
-                pairs.append((spelling, canonical))
-        pairs.sort(key=lambda p: -len(p[0]))
-        parts = []
-        for i, (spelling, canonical) in enumerate(pairs):
-            lookup[f"g{i}"] = canonical
-            parts.append(f"(?P<g{i}>{_pattern(spelling)})")
-        object.__setattr__(self, "_lookup", lookup)
-        object.__setattr__(self, "_regex", re.compile("|".join(parts), re.IGNORECASE))
+                if not _ALPHABETIC.search(spelling):
+                    substrings.setdefault(spelling, canonical)
+                    continue
+                tokens = [t.lower() for t in _WORD.findall(spelling)]
+                if not tokens:
+                    continue
+                last = _russian_forms(tokens[-1]) if re.search("[а-яё]", tokens[-1]) else [tokens[-1]]
+                for form in last:
+                    words.setdefault((*tokens[:-1], form), canonical)
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_longest", max((len(k) for k in words), default=1))
+        ordered = sorted(substrings.items(), key=lambda kv: -len(kv[0]))
+        object.__setattr__(self, "_substrings", tuple(ordered))
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -104,20 +105,48 @@ class Gazetteer:
 
     def canonical(self, spelling: str) -> str | None:
         """The canonical name of one spelling, or None."""
-        found = self.find(spelling.strip())
-        if len(found) == 1 and found[0].start == 0 and found[0].end == len(spelling.strip()):
+        text = spelling.strip()
+        found = self.find(text)
+        if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
             return found[0].name
         return None
 
-    def find(self, text: str) -> list[Mention]:
-        """Station mentions in text order (longest spelling wins; rivers are skipped)."""
+    def _word_mentions(self, text: str) -> list[Mention]:
+        tokens = list(_WORD.finditer(text))
         out = []
-        for m in self._regex.finditer(text):
-            if _NOT_STATION_AFTER.match(text, m.end()):
-                continue
-            group = m.lastgroup
-            if group is not None:
-                out.append(Mention(m.start(), m.end(), self._lookup[group]))
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                key = tuple(t.group(0).lower() for t in tokens[i:i + size])
+                name = self._words.get(key)
+                if name is not None:
+                    out.append(Mention(tokens[i].start(), tokens[i + size - 1].end(), name))
+                    i += size - 1
+                    break
+            i += 1
+        return out
+
+    def _substring_mentions(self, text: str) -> list[Mention]:
+        out = []
+        for spelling, canonical in self._substrings:
+            start = text.find(spelling)
+            while start != -1:
+                out.append(Mention(start, start + len(spelling), canonical))
+                start = text.find(spelling, start + 1)
+        return out
+
+    def find(self, text: str) -> list[Mention]:
+        """Station mentions in text order (the longest spelling wins; rivers and bridges are skipped)."""
+        candidates = self._word_mentions(text) + self._substring_mentions(text)
+        candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        out: list[Mention] = []
+        end = -1
+        for m in candidates:
+            if m.start < end:
+                continue  # 义州 inside 新义州
+            end = m.end
+            if not _NOT_STATION_AFTER.match(text, m.end):
+                out.append(m)
         return out
 
 
