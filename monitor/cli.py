@@ -38,7 +38,7 @@ class RailwatchGroup(click.Group):
 
 
 @click.group(cls=RailwatchGroup)
-@click.option("--config", "config_path", type=click.Path(dpath_type=Path), envvar="RAILWATCH_CONFIG",
+@click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="RAILWATCH_CONFIG",
               default=None, help="configuration file (default ./railwatch.yaml; env RAILWATCH_CONFIG)")
 @click.option("--db", "db_url", envvar="RAILWATCH_DB", default=None,
               help="database URL, overriding `database:` (env RAILWATCH_DB)")
