@@ -28,6 +28,7 @@ _EN_DAY_RE = re.compile(
     re.I,
 )
 _EN_RECURRING = re.compile(r"\b(?:every|each|weekly|a\s+week|per\s+week)\W*$", re.I)
+_EN_WEEKDAYS = re.compile(r"\b(?:on\s+)?weekdays\b|\bevery\s+weekday\b", re.I)
 _EN_LIST_GAP = re.compile(r"\s*(?:,|/|&|and|or|,\s*and|,\s*or)\s*", re.I)
 _EN_DAY_RANGE = re.compile(
     r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|–|—|to|through|thru)\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
@@ -49,7 +50,12 @@ _KO_RECURRING_AFTER = re.compile(r"\s*(?:마다|에서|로|으로|\s*출발로|\
 _KO_PAREN_LIST = re.compile(r"[(（]\s*([월화수목금토일](?:\s*[·,、/]\s*[월화수목금토일])+)\s*[)）]")
 _KO_SINGLE_IN_PARENS = re.compile(r"\(\s*[월화수목금토일]\s*\)")
 
-_RU_DAY = {"понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5, "воскресень": 6}
+_RU_DAY = {"понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5, "воскресень": 6,
+           "пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6}
+# Abbreviated days count only in a list: "пн, ср, пт" (a lone "ср" is a word).
+_RU_ABBR = r"(пн|вт|ср|чт|пт|сб|вс)\.?"
+_RU_ABBR_LIST = re.compile(rf"(?<![а-яё]){_RU_ABBR}(?:\s*[,/;и]\s*{_RU_ABBR}(?![а-яё]))+", re.I)
+_RU_ABBR_RANGE = re.compile(rf"(?<![а-яё]){_RU_ABBR}\s*[-–—]\s*{_RU_ABBR}(?![а-яё])", re.I)
 _RU_DAY_RE = re.compile(r"(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*", re.I)
 _RU_RANGE = re.compile(r"с\s+(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*\s+по\s+"
                        r"(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*", re.I)
@@ -79,6 +85,8 @@ def _range(a: int, b: int) -> set[int]:
 
 def _en(text: str, strict: bool = True) -> set[int]:
     found: set[int] = set()
+    if _EN_WEEKDAYS.search(text):
+        found |= {0, 1, 2, 3, 4}
     for m in _EN_DAY_RANGE.finditer(text):
         found |= _range(_EN_DAY[m.group(1).lower()], _EN_DAY[m.group(2).lower()])
     text = _EN_DAY_RANGE.sub(" ", text)
@@ -135,6 +143,11 @@ def _ru(text: str, strict: bool = True) -> set[int]:
     for m in _RU_RANGE.finditer(text):
         found |= _range(_RU_DAY[m.group(1).lower()], _RU_DAY[m.group(2).lower()])
     text = _RU_RANGE.sub(" ", text)
+    for m in _RU_ABBR_RANGE.finditer(text):
+        found |= _range(_RU_DAY[m.group(1).lower()], _RU_DAY[m.group(2).lower()])
+    text = _RU_ABBR_RANGE.sub(" ", text)
+    for m in _RU_ABBR_LIST.finditer(text):
+        found |= {_RU_DAY[d.lower()] for d in re.findall(r"пн|вт|ср|чт|пт|сб|вс", m.group(0), re.I)}
     hits = list(_RU_DAY_RE.finditer(text))
     recurring = bool(_RU_RECURRING.search(text))
     if not strict or recurring or len(hits) >= 2:

@@ -17,10 +17,20 @@ _CJK_DATELINE = re.compile(
     r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*电|,\s*[A-Z][a-z]+\.?\s+\d{1,2}\s*\((?:KCNA|Xinhua|TASS)"
 )
 _CONNECTOR = re.compile(
-    r"^\s*(?:[-–—－―→↔⇄/~]|至|到|往|发往|發往|开往|開往|直达|直達|与|與|和|及|and|to|와|과|에서|에|및"
-    r"|и|в|во|до|на|—)\s*(?:[^\d,，。.;；:：]{0,10})$",
+    r"^\s*(?:[-–—－―→↔⇄/~]|至|到|往|发往|發往|开往|開往|直达|直達|to|에서|에|в|во|до|на|—)"
+    r"\s*(?:[^\d,，。.;；:：]{0,10})$",
     re.I,
 )
+# "A and B" is a route only "between A and B" (A与B之间, A와 B를 잇는, между A и B); else a list.
+_WEAK_CONNECTOR = re.compile(
+    r"^\s*(?:与|與|和|及|and|&|와|과|및|и|,|、)\s*(?:[^\d,，。.;；:：]{0,10})$", re.I
+)
+_BETWEEN_BEFORE = re.compile(
+    r"(?:\bbetween|\blinking|\bconnecting|\bjoining|\blinks|\bconnects|между|связывающ\w*|соединяющ\w*)"
+    r"\s+(?:\S+\s+){0,3}$",
+    re.I,
+)
+_BETWEEN_AFTER = re.compile(r"^\S{0,6}?\s*(?:之间|之間|间|間|사이|잇는|오가는|을\s*잇|를\s*잇|연결|간\s)")
 
 
 @dataclass(frozen=True)
@@ -51,23 +61,33 @@ def stations_in(text: str, gazetteer: Gazetteer) -> list[Mention]:
     return [m for m in gazetteer.find(text) if not _is_via(text, m) and not _is_dateline(text, m)]
 
 
-def _pairs(text: str, mentions: list[Mention]) -> list[tuple[Mention, Mention]]:
+def _pairs(text: str, mentions: list[Mention]) -> tuple[list[tuple[Mention, Mention]], set[int]]:
+    """Explicit station pairs, and the indices of mentions that are only items of a list."""
     out = []
+    listed: set[int] = set()
     i = 0
     while i < len(mentions) - 1:
         a, b = mentions[i], mentions[i + 1]
-        if a.name != b.name and _CONNECTOR.match(text[a.end:b.start]):
+        gap = text[a.end:b.start]
+        if a.name != b.name and _CONNECTOR.match(gap):
             out.append((a, b))
             i += 2
-        else:
-            i += 1
-    return out
+            continue
+        if a.name != b.name and _WEAK_CONNECTOR.match(gap):
+            before = text[max(0, a.start - 40):a.start]
+            if _BETWEEN_BEFORE.search(before) or _BETWEEN_AFTER.match(text[b.end:]):
+                out.append((a, b))
+                i += 2
+                continue
+            listed |= {i, i + 1}
+        i += 1
+    return out, listed
 
 
 def split_routes(text: str, gazetteer: Gazetteer) -> list[RoutePart]:
     """Split a sentence where it moves to another station pair; each part with its pair, if any."""
     mentions = stations_in(text, gazetteer)
-    pairs = _pairs(text, mentions)
+    pairs, listed = _pairs(text, mentions)
     distinct: list[tuple[Mention, Mention]] = []
     for a, b in pairs:
         if not distinct or {a.name, b.name} != {distinct[-1][0].name, distinct[-1][1].name}:
@@ -83,6 +103,11 @@ def split_routes(text: str, gazetteer: Gazetteer) -> list[RoutePart]:
     if distinct:
         a, b = distinct[0]
         return [RoutePart(text, 0, (a.name, b.name), names)]
-    if len(names) >= 2:
-        return [RoutePart(text, 0, (names[0], names[1]), names)]
+    # No explicit pair: the first two stations ("leaves Beijing … arrives in Pyongyang"),
+    # unless they are only items of a list ("tourists from Shenyang and Dalian").
+    free = tuple(dict.fromkeys(m.name for i, m in enumerate(mentions) if i not in listed))
+    if len(free) >= 2 and not listed:
+        return [RoutePart(text, 0, (free[0], free[1]), names)]
+    if listed:
+        return [RoutePart(text, 0, None, ())]
     return [RoutePart(text, 0, None, names)]

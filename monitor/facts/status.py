@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 _CANCELLED = re.compile(
-    r"\bcancel+(?:ed|s|ation)?\b|\bdiscontinu|\bscrapped\b|\baxed\b|\bwithdrawn\b|取消|撤销|撤銷|停办|停辦"
+    r"\bcancel+(?:ed|s|ation)?\b|\bdiscontinu|\bscrapped\b|\baxed\b|\bwithdrawn\b|取消|撤销|撤銷|(?<![暂暫])停办|(?<![暂暫])停辦"
     r"|폐지|운행\s*취소|отмен[а-яё]*|снят[аоы]?\s+с\s+курсирования|упраздн",
     re.I,
 )
@@ -27,8 +27,8 @@ _SUSPENDED = re.compile(
     r"|\bno\s+longer\s+(?:run|operat)|\bout\s+of\s+service\b|\buntil\s+further\s+notice\b|\bwill\s+not\s+run\b"
     r"|\bclosed\s+to\s+(?:passenger|traffic)|\bhalted\b|\bon\s+hold\b|\bwill\s+not\s+operate\b|\bwon't\s+(?:run|operate)\b"
     r"|\bstop(?:s|ped)?\s+(?:operating|service|operations)\b|\bhas\s+been\s+stopped\b"
-    r"|停运|停運|停驶|停駛|暂停|暫停|停开|停開|中断|中斷|停止运行|停止運行|停止开行|停止開行|停行"
-    r"|운행\s*(?:이|을|도)?\s*중단|운행\s*중지|운휴|중단(?:된|됐|되|한|했|하)|운행하지\s*않|멈추|멈춘|멈췄"
+    r"|停运|停運|停驶|停駛|(?:暂停|暫停)(?!办理|辦理|售票|发售|發售|受理|营业|營業|服务|服務)|停开|停開|中断|中斷|停止运行|停止運行|停止开行|停止開行|停行"
+    r"|운행\s*(?:이|을|도)?\s*중단|운행\s*중지|운휴|중단(?:된|됐|되|한|했|하)|운행하지\s*않|멈추|멈춘|멈췄|끊기|끊긴|끊겼"
     r"|приостан|прекращ[аеё]|прекрат|не\s+будет\s+курсировать|временно\s+не\s+курсир",
     re.I,
 )
@@ -36,7 +36,7 @@ _RESUMED = re.compile(
     r"\bresum(?:e|es|ed|ing|ption)\b|\brestart(?:s|ed|ing)?\b|\breopen(?:s|ed|ing)?\b|\brestor(?:e|es|ed|ing)\b"
     r"|\brelaunch|\breturn(?:s|ed|ing)?\s+(?:on|from|to\s+service|with)|\bback\s+(?:in|into)\s+service\b"
     r"|\bre-?establish|\breinstat|\brelaunch|\bback\s+on\s+track\b"
-    r"|\b(?:run|runs|running|ran|operat\w*|roll\w*)\s+again\b"
+    r"|\b(?:run|runs|running|ran|operat\w*|roll\w*)\s+again\b|\b(?:is|are|comes?|came)\s+back\b|\bback\s+after\b"
     r"|恢复|恢復|重启|重啟|复驶|復駛|复开|復開|复运|復運|重新开行|重新開行|重开|重開"
     r"|재개|복원|재운행|다시\s*운행|운행을?\s*다시"
     r"|возобнов|восстанов|вновь\s+(?:будет\s+)?курсир|снова\s+(?:будет\s+)?курсир",
@@ -56,6 +56,10 @@ _OTHER_MODE = re.compile(
     r"\bflights?\b|\bairlines?\b|\bair\s+(?:route|link|service)s?\b|\bbus(?:es)?\b|\bferr(?:y|ies)\b"
     r"|\btrucks?\b|\bcargo\s+ships?\b|航班|航线|航線|客机|客機|巴士|大巴|客轮|客輪|货车|貨車|卡车|卡車"
     r"|항공|비행기|버스|여객선|트럭|авиа|самол[её]т|автобус|паром|грузовик",
+    re.I,
+)
+_TICKETING = re.compile(
+    r"\bticket|\bsales?\b|\bbooking|售票|购票|購票|订票|訂票|车票|車票|退票|예매|매표|승차권|билет|касс|продаж",
     re.I,
 )
 _RAIL = re.compile(
@@ -147,6 +151,12 @@ _BUSINESS_VISA = re.compile(
 
 def clause_status(clause: str, *, dated: bool) -> str | None:
     """The status a clause states, or None. `dated` says whether its sentence gives a date."""
+    ticketing = _TICKETING.search(clause)
+    if ticketing and not _RAIL.search(clause):
+        return None  # "ticket sales are suspended" is not the train
+    stop = _SUSPENDED.search(clause) or _CANCELLED.search(clause)
+    if ticketing and stop and ticketing.start() < stop.start():
+        return None  # "online ticket sales for the train are suspended"
     if _DEFERRED.search(clause) and not _SUSPENDED.search(clause):
         return None
     if _NOT_A_SERVICE.search(clause):

@@ -21,6 +21,7 @@ _HEAD_DEPART = re.compile(
 _HEAD_ARRIVE = re.compile(r"到达|到達|抵达|到点|到點|arriv|arr\b|прибыт|прибыв|도착", re.I)
 _HEAD_DAYS = re.compile(r"日期|开行日|運行日|运行日|班期|days?|operat|дни|периодичн|курсир|요일|운행일", re.I)
 _HEAD_TRAIN = re.compile(r"车次|車次|train|№|номер|поезд|열차|편명", re.I)
+_BARE_TIME = re.compile(r"^\s*(\d{1,2})\.(\d{2})\s*(?:\(.*\)|（.*）)?\s*$")
 _BARE_TRAIN = re.compile(r"^\s*([A-Z]?\d{1,5}[A-ZА-ЯЭ]?)(?:\s*次)?\s*$")
 
 
@@ -59,6 +60,9 @@ def table_observations(rows: tuple[tuple[str, ...], ...], position: int,
         for i, cell in enumerate(row):
             role = roles.get(i)
             times = find_times(cell)
+            bare = _BARE_TIME.match(cell)
+            if not times and bare:  # a dotted time alone in a cell: "17.26"
+                times = find_times(f"{bare.group(1)}:{bare.group(2)}")
             if role == "train" or (i == 0 and _BARE_TRAIN.match(cell)):
                 m = _BARE_TRAIN.match(cell)
                 trains.extend([m.group(1)] if m else list(find_trains(cell)))
