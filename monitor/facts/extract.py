@@ -11,7 +11,7 @@ from .days import parse_days
 from .gazetteer import Gazetteer
 from .model import Fact
 from .observation import Observation
-from .routes import RoutePart, split_routes
+from .routes import RoutePart, split_routes, stations_in
 from .segments import paragraphs
 from .status import (
     clause_status,
@@ -148,10 +148,25 @@ def observations(text: str, *, published: datetime.date | None = None,
                 out.append(obs)
                 position += 1
             continue
-        for sentence in sentences(unit.text):
+        lines = sentences(unit.text)
+        for i, sentence in enumerate(lines):
+            _pair_across(sentence, lines[i + 1] if i + 1 < len(lines) else "", ctx, gz)
             out.extend(_sentence_observations(sentence, position, ctx, gz, published))
             position += 1
     return out
+
+
+def _pair_across(sentence: str, following: str, ctx: _Context, gazetteer: Gazetteer) -> None:
+    """"The K27 leaves Beijing at 17:26. It arrives in Pyongyang at 18:07.": one route."""
+    here = {m.name for m in stations_in(sentence, gazetteer)}
+    if len(here) != 1 or not following:
+        return
+    (name,) = here
+    if ctx.with_station(name) is not None:
+        return
+    there = {m.name for m in stations_in(following, gazetteer)} - here
+    if len(there) == 1 and has_service_cue(sentence):
+        ctx.remember((name, there.pop()))
 
 
 def _later(new: Observation, old: Observation) -> bool:

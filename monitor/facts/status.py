@@ -137,7 +137,7 @@ _NOT_SUSPENDED = re.compile(
 )
 _SERVICE = re.compile(
     r"\btrains?\b|\bservices?\b|\bshuttle\b|\bcars?\b|\bcarriages?\b|\bcoach(?:es)?\b|\bpassengers?\b"
-    r"|\bfreight\b|\broute\b|\bdepartures?\b|\bround\s+trips?\b|\bjourney\b"
+    r"|\bfreight\b|\broute\b|\bdepartures?\b|\bround\s+trips?\b|\bjourney\b|\b[KTZDGCYL]\d{1,4}\b|№"
     r"|列车|列車|火车|火車|班列|车次|車次|旅客|客车|客車|货物|貨物|开行|開行|运行|運行"
     r"|열차|렬차|객차|여객|화물|운행|노선|편도|출발"
     r"|поезд|вагон|курсир|рейс|пассажир|отправл|расписан",
