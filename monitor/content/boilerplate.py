@@ -10,10 +10,11 @@ that holds most of the page's text is never dropped, whatever its class says.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
-__all__ = ["TextWeights", "detach", "is_boilerplate_attr", "strip_boilerplate"]
+__all__ = ["TextWeights", "detach", "is_boilerplate_attr", "strip_boilerplate", "strip_invisible"]
 
 DROP_ALWAYS = frozenset((
         "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
@@ -63,6 +64,9 @@ _MAIN_SHARE = 0.5  # never drop an element holding this share of the page's plai
 
 
 _TEXT_LEN = etree.XPath("string-length(normalize-space(.))")
+_SMALL_TAGS = frozenset(
+    ("p", "a", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "span", "strong", "b", "em", "dt", "dd")
+)
 _LINK_TEXTS = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
 
 
@@ -81,15 +85,23 @@ class TextWeights:
     def total(self, el: etree._Element) -> int:
         found = self._total.get(el)
         if found is None:
-            found = int(_TEXT_LEN(el))
+            if el.tag in _SMALL_TAGS:  # short text: cheaper in Python than through XPath
+                found = len(" ".join("".join(el.itertext()).split()))
+            else:
+                found = int(_TEXT_LEN(el))
             self._total[el] = found
         return found
 
     def link(self, el: etree._Element) -> int:
         found = self._link.get(el)
         if found is None:
-            texts = _LINK_TEXTS(el)
-            found = sum(len(" ".join(t.split())) for t in texts) if isinstance(texts, list) else 0
+            if el.tag == "a":
+                found = self.total(el)
+            elif el.tag in _SMALL_TAGS:
+                found = sum(self.total(a) for a in el.iter("a"))
+            else:
+                texts = _LINK_TEXTS(el)
+                found = sum(len(" ".join(t.split())) for t in texts) if isinstance(texts, list) else 0
             self._link[el] = found
         return found
 
@@ -119,19 +131,24 @@ def detach(el: etree._Element) -> None:
     parent.remove(el)
 
 
+@lru_cache(maxsize=8192)
+def _boiler_words(value: str, blockish: bool) -> bool:
+    if _BOILER_WORD.search(value):
+        return True
+    return blockish and any(word.lower() in _WHOLE_WORD for word in value.split())
+
+
 def is_boilerplate_attr(el: etree._Element) -> bool:
-    """True when the element's class, id or role names a boilerplate part."""
+    """True when the element's class, id or role names a boilerplate part.
+
+    "date", "views" and the like count only on a line of its own (a ``div``,
+    ``p``, list), never on a table cell or a span inside the text.
+    """
     role = el.get("role")
     if role and role.lower() in DROP_ROLES:
         return True
-    for attr in (el.get("class"), el.get("id")):
-        if not attr:
-            continue
-        if _BOILER_WORD.search(attr):
-            return True
-        if el.tag in _BLOCKISH and any(word.lower() in _WHOLE_WORD for word in attr.split()):
-            return True  # a "date"/"views" line of its own, never a cell or a span inside text
-    return False
+    blockish = el.tag in _BLOCKISH
+    return any(attr and _boiler_words(attr, blockish) for attr in (el.get("class"), el.get("id")))
 
 
 def _hidden(el: etree._Element) -> bool:
@@ -144,25 +161,12 @@ def _hidden(el: etree._Element) -> bool:
     return False
 
 
-_STRUCTURAL = etree.XPath(
-    ".//nav | .//aside | .//footer | .//header | .//form | .//menu"
-    " | .//*[@hidden or @aria-hidden='true' or @style]"
-)
-_ATTRIBUTED = etree.XPath(".//*[@class or @id or @role]")
 _LABEL_HINT = re.compile(  # matched against lower-cased text
     r"advertis|sponsor|^\s*ads?\b|广告|推广|赞助|廣告|광고|реклам|上一|下一|이전글|다음글|предыдущ|следующ|cookie|쿠키|"
     r"browser|javascript|浏览器|字号|字体|font size|text size|글자|글씨|шрифт|браузер"
 )
 _LABEL_TEXT_CHARS = 600
-
-
-def _labelled(body: etree._Element) -> list[object]:
-    out: list[object] = []
-    for el in body.iter():
-        text = el.text
-        if text and len(text) < _LABEL_TEXT_CHARS and _LABEL_HINT.search(text.lower()):
-            out.append(el)
-    return out
+_LABEL_SCAN_CHARS = 160  # labels and notices say what they are at the start
 
 
 def _labelled_box(el: etree._Element, weights: TextWeights) -> etree._Element | None:
@@ -190,36 +194,47 @@ def _labelled_box(el: etree._Element, weights: TextWeights) -> etree._Element | 
     return el
 
 
-def _sweep(
-    candidates: list[object], body: etree._Element, weights: TextWeights, page: int, test: object
-) -> None:
+def _candidate(el: etree._Element, weights: TextWeights) -> etree._Element | None:
+    """The element to drop because of ``el`` (itself or its small box), or None."""
+    tag = el.tag
+    if tag in DROP_UNLESS_MAIN:
+        return el
+    cls, ident = el.get("class"), el.get("id")
+    if cls is not None or ident is not None or el.get("role") is not None:
+        blockish = tag in _BLOCKISH
+        if (cls and _boiler_words(cls, blockish)) or (ident and _boiler_words(ident, blockish)):
+            return el
+        role = el.get("role")
+        if role and role.lower() in DROP_ROLES:
+            return el
+    if (el.get("style") is not None or el.get("hidden") is not None or el.get("aria-hidden")) and _hidden(el):
+        return el
+    text = el.text
+    if text and len(text) < _LABEL_TEXT_CHARS and _LABEL_HINT.search(text[:_LABEL_SCAN_CHARS].lower()):
+        return _labelled_box(el, weights)
+    return None
+
+
+def strip_invisible(body: etree._Element, weights: TextWeights) -> None:
+    """Remove scripts, styles, form controls and other elements that never show text."""
+    etree.strip_elements(body, *DROP_ALWAYS, with_tail=False)
+    weights.forget()
+
+
+def strip_boilerplate(scope: etree._Element, weights: TextWeights) -> None:
+    """Remove boilerplate elements under ``scope`` in place (after :func:`strip_invisible`)."""
+    body = scope
+    page = max(weights.plain(body), 1)
     doomed: list[etree._Element] = []
-    for el in candidates:
-        if not isinstance(el, etree._Element) or el is body:
+    for el in body.iter():
+        if el is body or not isinstance(el.tag, str):
             continue
-        target = test(el)  # type: ignore[operator]
+        target = _candidate(el, weights)
         if target is None or target is body:
             continue
         if weights.plain(target) >= _MAIN_SHARE * page:
             continue
         doomed.append(target)
     for el in doomed:
-        detach(el)  # a descendant of an already detached element is detached from a detached tree: harmless
-
-
-def strip_boilerplate(root: etree._Element, body: etree._Element, weights: TextWeights) -> None:
-    """Remove boilerplate elements under ``body`` in place."""
-    etree.strip_elements(body, *DROP_ALWAYS, with_tail=False)
-    weights.forget()
-    page = max(weights.plain(body), 1)
-
-    def structural(el: etree._Element) -> etree._Element | None:
-        return el if el.tag in DROP_UNLESS_MAIN or _hidden(el) else None
-
-    def attributed(el: etree._Element) -> etree._Element | None:
-        return el if is_boilerplate_attr(el) else None
-
-    _sweep(_STRUCTURAL(body), body, weights, page, structural)
-    _sweep(_ATTRIBUTED(body), body, weights, page, attributed)
-    _sweep(_labelled(body), body, weights, page, lambda el: _labelled_box(el, weights))
+        detach(el)  # detaching inside an already detached subtree is harmless
     weights.forget()

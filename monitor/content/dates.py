@@ -88,7 +88,8 @@ _META_NAMES = frozenset(
 )
 _DATE_CLASS = re.compile(r"date|time|meta|info|byline|pub", re.IGNORECASE)
 _NOT_DATE_CLASS = re.compile(r"today|now|clock|dateline|weather|update", re.IGNORECASE)
-_CLASSED = etree.XPath(".//*[@class or @id]")
+_CLASSED = etree.XPath("descendant-or-self::*[@class or @id]")
+_BEFORE, _AFTER = 2, 5  # siblings of the headline read for a dateline
 _SCAN_CHARS = 6000  # labelled dates are looked for in this much short text
 _PIECE_CHARS = 120  # text pieces longer than this are prose, not a dateline
 
@@ -170,15 +171,10 @@ def _classed(elements: Iterable[etree._Element]) -> dt.date | None:
     return None
 
 
-def find_published(root: etree._Element, body: etree._Element | None) -> dt.date | None:
-    """The publication date of the document rooted at ``root``, if one is visible."""
-    if found := _meta_date(root):
-        return found
-    if body is None:
-        return None
+def _in_region(region: etree._Element) -> dt.date | None:
     pieces: list[str] = []
     size = 0
-    for piece in body.itertext():
+    for piece in region.itertext():
         if len(piece) <= _PIECE_CHARS and piece.strip():
             pieces.append(piece.strip())
             size += len(piece)
@@ -186,7 +182,52 @@ def find_published(root: etree._Element, body: etree._Element | None) -> dt.date
                 break
     if found := _labelled(" ".join(pieces)):
         return found
-    for time_el in body.iter("time"):
+    for time_el in region.iter("time"):
         if found := find_date(time_el.get("datetime") or "") or find_date("".join(time_el.itertext())):
             return found
-    return _classed(el for el in _CLASSED(body) if isinstance(el, etree._Element))
+    return _classed(el for el in _CLASSED(region) if isinstance(el, etree._Element))
+
+
+def _around(el: etree._Element) -> dt.date | None:
+    """A date in the few elements right before and after ``el`` (a dateline sits by its headline)."""
+    near: list[etree._Element] = []
+    prev = el.getprevious()
+    for _ in range(_BEFORE):
+        if prev is None:
+            break
+        near.append(prev)
+        prev = prev.getprevious()
+    nxt = el.getnext()
+    for _ in range(_AFTER):
+        if nxt is None:
+            break
+        near.append(nxt)
+        nxt = nxt.getnext()
+    for sibling in near:
+        if isinstance(sibling.tag, str) and (found := _in_region(sibling)):
+            return found
+    return None
+
+
+def find_published(
+    root: etree._Element, body: etree._Element | None, headline: etree._Element | None = None
+) -> dt.date | None:
+    """The publication date of the document rooted at ``root``, if one is visible.
+
+    With the page's ``headline`` element only its neighbourhood is read (the
+    elements just before and after it, and after its container); otherwise the whole body is.
+    """
+    if found := _meta_date(root):
+        return found
+    if body is None:
+        return None
+    if headline is None:
+        return _in_region(body)
+    anchor: etree._Element | None = headline
+    for _ in range(3):
+        if anchor is None or anchor is body:
+            break
+        if found := _around(anchor):
+            return found
+        anchor = anchor.getparent()
+    return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from monitor.content.blocks import is_layout_table, render_blocks
-from monitor.content.boilerplate import TextWeights, detach, strip_boilerplate
+from monitor.content.boilerplate import TextWeights, detach, strip_boilerplate, strip_invisible
 from monitor.content.dates import find_published
 from monitor.content.select import select as select_nodes
 
@@ -100,7 +100,7 @@ def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> 
     return max(candidates, key=lambda el: sum(1 for _ in el.iterancestors()))
 
 
-def _headline(body: etree._Element) -> str:
+def _headline(body: etree._Element) -> etree._Element | None:
     """The first real ``<h1>`` of the page (not a logo, not in a menu, sidebar or footer)."""
     for h1 in body.iter("h1"):
         if any(a.tag in ("nav", "aside", "footer") for a in h1.iterancestors()):
@@ -109,15 +109,14 @@ def _headline(body: etree._Element) -> str:
         marks = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}" for e in near if e is not None)
         if _LOGO.search(marks):
             continue
-        text = " ".join("".join(h1.itertext()).split())
-        if text:
-            return text
-    return ""
+        if "".join(h1.itertext()).strip():
+            return h1
+    return None
 
 
-def _title(root: etree._Element, headline: str) -> str:
-    if headline:
-        return headline
+def _title(root: etree._Element, headline: etree._Element | None) -> str:
+    if headline is not None:
+        return " ".join("".join(headline.itertext()).split())
     for meta in root.iter("meta"):
         if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title"):
             text = " ".join((meta.get("content") or "").split())
@@ -173,7 +172,10 @@ def _drop_link_blocks(node: etree._Element, weights: TextWeights) -> None:
     doomed = [
         el
         for el in node.iter("ul", "ol", "p", "div", "dl", "table")
-        if el is not node and weights.total(el) > 0 and weights.plain(el) == 0
+        if el is not node
+        and next(el.iter("a"), None) is not None
+        and weights.total(el) > 0
+        and weights.plain(el) == 0
     ]
     for el in doomed:
         heading = el.getprevious()
@@ -210,16 +212,18 @@ def extract_text(
     body = root.find("body")
     if body is None:
         body = root
-    published = find_published(root, body)
     headline = _headline(body)
+    published = find_published(root, body, headline)
     if select:
         blocks = _selected_blocks(root, select)
         title = _title(root, headline)
         text = "\n\n".join(blocks)
         return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
     weights = TextWeights(root)
-    strip_boilerplate(root, body, weights)
-    node = _descend(_start(root, body, weights), weights)
+    strip_invisible(body, weights)
+    start = _start(root, body, weights)
+    strip_boilerplate(start, weights)
+    node = _descend(start, weights)
     title = _title(root, headline)
     if node is body and weights.plain(body) >= _MIN_CONTAINER and weights.link_density(body) > 0.5:
         blocks = _fallback_blocks(html) or render_blocks(node)
