@@ -7,7 +7,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateMention", "find_dates"]
+__all__ = ["DateMention", "find_dates", "reference_date"]
 
 _EN_MONTHS = {
     m: i + 1
@@ -195,3 +195,19 @@ def find_dates(text: str, published: datetime.date | None = None) -> list[DateMe
         if first.named and second.named and _RANGE.fullmatch(text[first.end:second.start]):
             out[i] = DateMention(first.start, first.end, first.date, True, first.named)
     return out
+
+
+def reference_date(text: str, published: datetime.date | None) -> datetime.date | None:
+    """The date against which "March 12" or "내달 3일" is read.
+
+    The publication date when it is known; when it is missing, or is far later than
+    the first fully dated mention in the text (a fetch date standing in for the
+    byline's date), that first dated mention ("28 April 2026", "March 24, 2026").
+    """
+    dated = [d.date for d in find_dates(text[:4000], None) if d.named]
+    own = dated[0] if dated else None
+    if published is None:
+        return own
+    if own is not None and (published - own).days > 45:
+        return own
+    return published

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .dates import DateMention, find_dates
+from .dates import DateMention, find_dates, reference_date
 from .days import parse_days
 from .gazetteer import Gazetteer
 from .model import Fact
@@ -137,6 +137,7 @@ def observations(text: str, *, published: datetime.date | None = None,
                  gazetteer: Gazetteer | None = None) -> list[Observation]:
     """Every sentence-level statement about a route, in document order."""
     gz = gazetteer or Gazetteer.default()
+    published = reference_date(text, published)
     ctx = _Context()
     out: list[Observation] = []
     position = 0
