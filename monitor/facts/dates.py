@@ -204,10 +204,12 @@ def reference_date(text: str, published: datetime.date | None) -> datetime.date 
     the first fully dated mention in the text (a fetch date standing in for the
     byline's date), that first dated mention ("28 April 2026", "March 24, 2026").
     """
-    dated = [d.date for d in find_dates(text[:4000], None) if d.named]
+    # Titles, bylines and datelines: the short lines at the top of the text.
+    head = [line for line in text.strip().splitlines()[:8] if 0 < len(line.strip()) <= 160]
+    dated = [d.date for line in head for d in find_dates(line, None) if d.named]
     own = dated[0] if dated else None
     if published is None:
         return own
-    if own is not None and (published - own).days > 45:
+    if own is not None and (published - own).days > 45 and own.year >= published.year - 1:
         return own
     return published
