@@ -16,6 +16,7 @@ from .segments import paragraphs
 from .status import (
     clause_status,
     has_service_cue,
+    is_before_era,
     is_hearsay,
     is_historical,
     is_other_mode,
@@ -103,7 +104,7 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
     routes = [_route_for(part, text, ctx) for part in parts]
     if all(route is None for route in routes):
         return
-    if is_hearsay(sentence) or is_special_train(sentence) or is_other_mode(sentence):
+    if is_hearsay(sentence) or is_special_train(sentence) or is_other_mode(sentence) or is_before_era(sentence):
         return
     shared_status: str | None = None
     for part, route in zip(parts, routes, strict=True):
@@ -183,8 +184,10 @@ def _merge(group: list[Observation]) -> Fact | None:
                 continue
             if name not in chosen or _later(obs, chosen[name]):
                 chosen[name] = obs
-    # A duration, train number or ticket note alone does not make a route fact.
-    if not any(k in chosen for k in ("status", "days", "departs", "arrives")):
+    # A duration, train number, ticket note or a lone clock time ("the train arrived at
+    # 10:12") does not make a route fact; a timetable gives both ends or the days.
+    timetable = "departs" in chosen and "arrives" in chosen
+    if not ("status" in chosen or "days" in chosen or timetable):
         return None
     used = {id(o) for o in chosen.values()}
     dated = [o.effective for o in group

@@ -8,6 +8,7 @@ import re
 __all__ = [
     "clause_status",
     "has_service_cue",
+    "is_before_era",
     "is_hearsay",
     "is_historical",
     "is_other_mode",
@@ -113,7 +114,22 @@ _SPECIAL = re.compile(
     r"|\btrial\s+(?:run|trip|operation|service)|\btest\s+(?:run|train|trip)"
     r"|专列|專列|特别列车|特別列車|试运行|試運行|试跑|試跑|试验列车|试运营|試運營"
     r"|특별\s*열차|특별\s*렬차|전용\s*열차|전용\s*렬차|1호\s*열차|시험\s*운행|시운전|시범\s*운행"
-    r"|бронепоезд|спецпоезд|литерн|специальн\w+\s+поезд|пробн\w+\s+(?:рейс|поезд)|тестов\w+\s+(?:рейс|поезд)",
+    r"|бронепоезд|спецпоезд|литерн|специальн\w+\s+поезд|пробн\w+\s+(?:рейс|поезд)|тестов\w+\s+(?:рейс|поезд)"
+    # a leader's or a delegation's journey by train
+    r"|\b(?:leader|delegation|president|chairman)\b[^.]{0,80}\btrain|\btrain\b[^.]{0,80}\b(?:leader|delegation)\b"
+    r"|(?:领导人|領導人|代表团|代表團|委员长|委員長)[^。]{0,40}(?:列车|列車)|(?:列车|列車)[^。]{0,40}(?:领导人|代表团)"
+    r"|(?:위원장|지도자|대표단)[^.]{0,40}(?:열차|렬차)"
+    r"|(?:лидер|делегаци|руководител)\w*[^.]{0,60}поезд|поезд\w*[^.]{0,60}(?:лидер|делегаци)",
+    re.I,
+)
+# Sentences about the time before the suspension ("Before the pandemic, the train ran …").
+_BEFORE_ERA = re.compile(
+    r"\bbefore\s+(?:the\s+)?(?:pandemic|covid\S*|coronavirus|outbreak|border\s+closure|closure|suspension)"
+    r"|\bprior\s+to\s+(?:the\s+)?(?:pandemic|covid\S*|closure|suspension|(?:19|20)\d\d)|\bpre-?pandemic"
+    r"|\b(?:before|until|till)\s+(?:19|20)\d\d|\bin\s+the\s+past\b|\bused\s+to\b"
+    r"|疫情(?:前|之前|以前)|新冠(?:前|之前)|以往|过去|過去|停运前|停運前"
+    r"|이전에는|이전엔|전에는|과거에는|코로나\S*\s*이전|중단\s*전"
+    r"|до\s+(?:пандеми|covid|коронавирус|закрыти|приостановк)|раньше|прежде|в\s+прошлом",
     re.I,
 )
 _HISTORY = re.compile(
@@ -210,6 +226,11 @@ def is_historical(clause: str, published: datetime.date | None) -> bool:
         return True
     ref_year = published.year if published else datetime.date.today().year
     return any(int(y) < ref_year for y in _YEAR.findall(clause))
+
+
+def is_before_era(sentence: str) -> bool:
+    """A sentence about how things were before the suspension (and not about a return)."""
+    return bool(_BEFORE_ERA.search(sentence)) and not _RESUMED.search(sentence)
 
 
 def is_past_context(clause: str) -> bool:
