@@ -104,7 +104,8 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
     routes = [_route_for(part, text, ctx) for part in parts]
     if all(route is None for route in routes):
         return
-    if is_hearsay(sentence) or is_special_train(sentence) or is_other_mode(sentence) or is_before_era(sentence):
+    vetoes = (is_hearsay, is_special_train, is_other_mode, is_before_era)
+    if any(veto(sentence) for veto in vetoes):
         return
     shared_status: str | None = None
     for part, route in zip(parts, routes, strict=True):
