@@ -127,9 +127,9 @@ _BEFORE_ERA = re.compile(
     r"\bbefore\s+(?:the\s+)?(?:pandemic|covid\S*|coronavirus|outbreak|border\s+closure|closure|suspension)"
     r"|\bprior\s+to\s+(?:the\s+)?(?:pandemic|covid\S*|closure|suspension|(?:19|20)\d\d)|\bpre-?pandemic"
     r"|\b(?:before|until|till)\s+(?:19|20)\d\d|\bin\s+the\s+past\b|\bused\s+to\b"
-    r"|疫情(?:前|之前|以前)|新冠(?:前|之前)|以往|过去|過去|停运前|停運前"
-    r"|이전에는|이전엔|전에는|과거에는|코로나\S*\s*이전|중단\s*전"
-    r"|до\s+(?:пандеми|covid|коронавирус|закрыти|приостановк)|раньше|прежде|в\s+прошлом",
+    r"|疫情(?:前|之前|以前)|新冠(?:前|之前)|以往|停运前|停運前"
+    r"|이전에는|이전엔|과거에는|코로나\S*\s*이전|중단\s*전"
+    r"|до\s+(?:пандеми|covid|коронавирус|закрыти|приостановк)|в\s+прошлом",
     re.I,
 )
 _HISTORY = re.compile(
