@@ -30,7 +30,6 @@ _QUOTES = {
 _TABLE: dict[int, str | None] = {**_ZERO_WIDTH, **_DASHES, **_QUOTES}
 _SPECIAL = re.compile("[" + "".join(map(chr, _TABLE)) + "]")
 _NUMERO = "\ue000"
-_KEY_DROP = re.compile(r"[\s|]+")
 
 
 @lru_cache(maxsize=256)
@@ -65,4 +64,4 @@ def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
 def comparison_key(text: str) -> str:
     """The text with volatile parts masked and spacing dropped: equal keys mean no real change."""
     masked = mask_volatile(normalize_text(text))
-    return _KEY_DROP.sub("", masked)
+    return "".join(masked.split()).replace("|", "")

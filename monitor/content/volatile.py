@@ -14,34 +14,40 @@ from dataclasses import dataclass
 __all__ = ["VOLATILE_PATTERNS", "mask_volatile", "volatile_spans"]
 
 _DATE = (
-    r"(?:(?:19|20)\d\d\s*(?:[-/.]|年|년)\s*\d{1,2}\s*(?:[-/.]|月|월)\s*\d{1,2}\s*(?:日|일)?"
+    r"(?:(?:19|20)\d\d[^\S\n]*(?:[-/.]|年|년)[^\S\n]*\d{1,2}[^\S\n]*(?:[-/.]|月|월)[^\S\n]*\d{1,2}[^\S\n]*(?:日|일)?"
     r"|\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d"
-    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{1,2}\s+[a-z]{3,9}\.?,?\s+(?:19|20)\d\d"
-    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?[a-z]{3,9}\.?\s+\d{1,2},?\s+(?:19|20)\d\d"
-    r"|\d{1,2}\s+[а-яё]{3,9}\s+(?:19|20)\d\d(?:\s*г(?:ода|\.)?)?)"
+    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?[^\S\n]+)?\d{1,2}[^\S\n]+[a-z]{3,9}\.?,?[^\S\n]+(?:19|20)\d\d"
+    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?[^\S\n]+)?[a-z]{3,9}\.?[^\S\n]+\d{1,2},?[^\S\n]+(?:19|20)\d\d"
+    r"|\d{1,2}[^\S\n]+[а-яё]{3,9}[^\S\n]+(?:19|20)\d\d(?:[^\S\n]*г(?:ода|\.)?)?)"
 )
-_WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週)[一二三四五六日天][)）]?|\s*[(（]?[월화수목금토일](?:요일)?[)）]?)?"
-_TIME = r"(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?|\d{1,2}時\d{1,2}分|\d{1,2}时\d{1,2}分|\d{1,2}시\s*\d{1,2}분)"
-_AMPM = r"(?:\s*(?:[ap]\.?m\.?))?"
-_ZONE = r"(?:\s*(?:z|utc|gmt|[A-Z]{3,4}|[+-]\d{2}:?\d{2})(?![a-z]))?"
-_STAMP_SEP = r"(?:\s*(?:t|,|\s|at|在|于)\s*|(?<=日)|(?<=일)\s*)"
+_WEEKDAY = (
+    r"(?:[^\S\n]*[(（]?(?:星期|周|週)[一二三四五六日天][)）]?"
+    r"|[^\S\n]*[(（]?[월화수목금토일](?:요일)?[)）]?)?"
+)
+_TIME = (
+    r"(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"|\d{1,2}時\d{1,2}分|\d{1,2}时\d{1,2}分|\d{1,2}시[^\S\n]*\d{1,2}분)"
+)
+_AMPM = r"(?:[^\S\n]*(?:[ap]\.?m\.?))?"
+_ZONE = r"(?:[^\S\n]*(?:z|utc|gmt|(?-i:[A-Z]{2,5})|[+-]\d{2}:?\d{2})(?![a-z]))?"
+_STAMP_SEP = r"(?:[^\S\n]*(?:t|,|[^\S\n]|at|在|于)[^\S\n]*|(?<=日)|(?<=일)[^\S\n]*)"
 
 _CLOCK = re.compile(
-    rf"{_DATE}{_WEEKDAY}{_STAMP_SEP}\s*(?:(?:上午|下午|오전|오후)\s*)?{_TIME}{_AMPM}{_ZONE}"
-    rf"|{_TIME}{_AMPM}{_ZONE}\s*,?\s*{_DATE}",
+    rf"{_DATE}{_WEEKDAY}{_STAMP_SEP}[^\S\n]*(?:(?:上午|下午|오전|오후)[^\S\n]*)?{_TIME}{_AMPM}{_ZONE}"
+    rf"|{_TIME}{_AMPM}{_ZONE}[^\S\n]*,?[^\S\n]*{_DATE}",
     re.IGNORECASE,
 )
 _TODAY = re.compile(
-    rf"(?:今天是|今天|今日|today is|today|сегодня|오늘은?)\s*[:：]?\s*{_DATE}{_WEEKDAY}"
-    r"(?:\s*(?:星期|周|週)[一二三四五六日天])?(?:\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))?",
+    rf"(?:今天是|今天|今日|today is|today|сегодня|오늘은?)[^\S\n]*[:：]?[^\S\n]*{_DATE}{_WEEKDAY}"
+    r"(?:[^\S\n]*(?:星期|周|週)[一二三四五六日天])?(?:[^\S\n]*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
-    r"\b\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"\b\d+[^\S\n]*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)[^\S\n]+ago\b"
     r"|\bjust now\b|\ban? (?:minute|hour|day|week|month|year) ago\b"
-    r"|\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|年)前|刚刚|剛剛"
-    r"|\d+\s*(?:초|분|시간|일|주|개월|년)\s*전(?![가-힣])|방금\s*전?"
-    r"|\d+\s*(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?|год(?:а)?|лет)\s+назад"
+    r"|\d+[^\S\n]*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|年)前|刚刚|剛剛"
+    r"|\d+[^\S\n]*(?:초|분|시간|일|주|개월|년)[^\S\n]*전(?![가-힣])|방금[^\S\n]*전?"
+    r"|\d+[^\S\n]*(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?|год(?:а)?|лет)[^\S\n]+назад"
     r"|только что",
     re.IGNORECASE,
 )
@@ -52,29 +58,29 @@ _COUNTER = re.compile(
     rf"views?|page ?views|hits|visits|reads|visitors?|comments?|likes|shares|"
     rf"조회수|조회 수|조회|읽음|방문자|댓글|추천|"
     rf"просмотров(?: страницы)?|просмотры|просмотрено|прочитано|посещений|визитов|комментари(?:ев|и))"
-    rf"\s*[:：]?\s*[(（]?\s*(?:{_NUM})\s*(?:次|人|회|раз[а]?)?[)）]?"
-    rf"|(?:{_NUM})\s*(?:views?|page ?views|reads|hits|visits|visitors|comments|likes|shares|"
+    rf"[^\S\n]*[:：]?[^\S\n]*[(（]?[^\S\n]*(?:{_NUM})[^\S\n]*(?:次|人|회|раз[а]?)?[)）]?"
+    rf"|(?:{_NUM})[^\S\n]*(?:views?|page ?views|reads|hits|visits|visitors|comments|likes|shares|"
     rf"次浏览|次阅读|人阅读|"
     rf"人浏览|명 ?읽음|просмотр(?:ов|а)?|прочтени[йяе])\b"
-    rf"|(?:您是本站第|你是本站第|您是第|本站第|第)\s*(?:{_NUM})\s*(?:位访客|位访问者|位來訪者|名访客|位浏览者)"
-    rf"|viewed\s+(?:{_NUM})\s+times|visitor\s*(?:no\.?|number|#)\s*(?:{_NUM})",
+    rf"|(?:您是本站第|你是本站第|您是第|本站第|第)[^\S\n]*(?:{_NUM})[^\S\n]*(?:位访客|位访问者|位來訪者|名访客|位浏览者)"
+    rf"|viewed[^\S\n]+(?:{_NUM})[^\S\n]+times|visitor[^\S\n]*(?:no\.?|number|#)[^\S\n]*(?:{_NUM})",
     re.IGNORECASE,
 )
 _HEX_TOKEN = re.compile(
     r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}(?![0-9A-Za-z])"
     r"|(?<![0-9A-Za-z])(?=[0-9A-F]*[A-F])(?=[0-9A-F]*\d)[0-9A-F]{16,}(?![0-9A-Za-z])"
     r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
-    r"|(?:sessid|sessionid|session_id|jsessionid|phpsessid|sid|csrf|token)\s*[=:]\s*[\w-]{6,}",
+    r"|(?:sessid|sessionid|session_id|jsessionid|phpsessid|sid|csrf|token)[^\S\n]*[=:][^\S\n]*[\w-]{6,}",
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright|版权所有|版權所有|저작권|все права защищены)\s*[:：]?\s*(?:©\s*)?"
-    r"(?:(?:19|20)\d\d\s*(?:[-–—~～]\s*(?:19|20)\d\d)?)",
+    r"(?:©|\(c\)|copyright|版权所有|版權所有|저작권|все права защищены)[^\S\n]*[:：]?[^\S\n]*(?:©[^\S\n]*)?"
+    r"(?:(?:19|20)\d\d[^\S\n]*(?:[-–—~～][^\S\n]*(?:19|20)\d\d)?)",
     re.IGNORECASE,
 )
 _YEAR_RANGE_RIGHTS = re.compile(
-    r"(?:19|20)\d\d\s*[-–—~～]\s*(?:19|20)\d\d"
-    r"(?=\s*\S{0,40}?(?:版权所有|版權所有|all rights reserved|все права))",
+    r"(?:19|20)\d\d[^\S\n]*[-–—~～][^\S\n]*(?:19|20)\d\d"
+    r"(?=[^\S\n]*\S{0,40}?(?:版权所有|版權所有|all rights reserved|все права))",
     re.IGNORECASE,
 )
 
