@@ -6,9 +6,16 @@ A crawl yields, per source:
 - ``index``/``feed``: one :class:`Listing` (or :class:`FetchFailed`), then one
   :class:`FetchedPage` (role ``"item"``) or :class:`FetchFailed` per item page.
 
+Header names are lower-cased (``content-type``, ``etag``), repeated headers
+joined with ``, ``. URLs in ``url``, ``listing`` and ``links`` are canonical
+(``monitor.content.urls.canonical_url``); ``final_url`` is where the last
+redirect led, as fetched.
+
 A 304 answer is a :class:`FetchedPage` with ``status=304`` and an empty body;
-404 and 410 are :class:`FetchedPage` too (the document is gone). Every other
-failure is a :class:`FetchFailed`.
+404 and 410 are :class:`FetchedPage` too (the document is gone). A listing
+answering 304 is a :class:`Listing` with an empty body and no links; the
+plan's known items are re-checked then. Every other failure is a
+:class:`FetchFailed`.
 """
 
 from __future__ import annotations

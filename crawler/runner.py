@@ -1,10 +1,21 @@
 """Run a crawl of a set of source plans and hand every item to a sink.
 
-:func:`crawl` is a coroutine for a process that keeps its asyncio reactor
-running (the daemon): it can be awaited again and again on the same loop.
-:func:`crawl_deferred` is the same for Twisted code. :func:`run_crawl` starts
-a reactor, runs one crawl and returns: once per process, for ``railwatch check``.
-Each run uses one crawler per source kind present in the plans.
+:func:`run_crawl` starts a reactor, runs one crawl and returns: once per
+process (a Twisted reactor cannot be restarted), for ``railwatch check``.
+
+:func:`crawl` is a coroutine for a process that keeps its reactor running
+(the daemon); it can be awaited again and again. The process installs
+Scrapy's asyncio reactor first, before anything imports
+``twisted.internet.reactor``::
+
+    from scrapy.utils.reactor import install_reactor
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    from twisted.internet import reactor
+    ...  # then await crawl(...) from coroutines on that loop, inside reactor.run()
+
+:func:`crawl_deferred` is the same for Twisted code. Each run uses one
+crawler per source kind present in the plans; the sink is called on the
+reactor thread, one item at a time.
 """
 
 from __future__ import annotations
@@ -131,6 +142,7 @@ async def crawl(
 
     started = time.monotonic()
     runner = AsyncCrawlerRunner(build_settings(config, settings))
+    _quiet_scrapy(runner.settings)
     GuardedResolver.from_crawler(runner, reactor).install_on_reactor()
     counter = _CountingSink(sink, progress)
     _start(runner, plans, counter)

@@ -68,7 +68,7 @@ def test_a_304_listing_rechecks_the_known_items(mockserver: MockServer, crawl_wo
     item = canonical_url(mockserver.url("/notice/u1"))
     plan = SourcePlan(
         config.sources[0],
-        validators={first.url: Validators(first.headers["Etag"], None)},
+        validators={first.url: Validators(first.headers["etag"], None)},
         known_items=(item,),
     )
     result = crawl_worker.crawl(config, [plan])

@@ -44,9 +44,9 @@ class Target:
 
 
 def headers_of(response: Response) -> dict[str, str]:
-    """Response headers as text (repeated headers joined with ``, ``)."""
+    """Response headers as text: names lower-cased, repeated headers joined with ``, ``."""
     items = response.headers.items()
-    return {key.decode("latin-1"): b", ".join(values).decode("latin-1") for key, values in items}
+    return {key.decode("latin-1").lower(): b", ".join(values).decode("latin-1") for key, values in items}
 
 
 class SourceSpider(Spider):
