@@ -21,7 +21,8 @@ __all__ = ["BlockChange", "TextDiff", "diff_texts", "split_blocks", "unified"]
 _CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 _TOKEN = re.compile(rf"⟨\w+⟩|[{_CJK_CHARS}]|[^\W{_CJK_CHARS}]+|\s+|[^\w\s]")
 _CJK = re.compile(f"[{_CJK_CHARS}]")
-_TINY = 2  # edits this short are shown with a neighbouring word
+_TINY = 4  # edits this short are shown with the word they sit in
+_LONELY = 2  # ... and when that is all there is, with the next word too
 _MERGE_GAP = 5  # equal text this short between two edits joins them into one
 _RUN_CHARS = 60
 _SUMMARY_ITEMS = 4
@@ -102,7 +103,7 @@ def _widen(tokens: list[str], start: int, end: int) -> tuple[int, int]:
         lo -= 1
     while hi < len(tokens) and _glued(tokens[hi]) and (hi == end or _glued(tokens[hi - 1])):
         hi += 1
-    if (lo, hi) == (start, end):
+    if (lo, hi) == (start, end) and len("".join(tokens[start:end])) <= _LONELY:
         k = end
         while k < len(tokens) and tokens[k].isspace():
             k += 1

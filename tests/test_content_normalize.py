@@ -48,6 +48,11 @@ def test_different_key(pair: list[str]) -> None:
     assert comparison_key(pair[0]) != comparison_key(pair[1])
 
 
+def test_key_keeps_blocks_and_words_apart() -> None:
+    key = comparison_key("The  K27 train\n\n\n浏览量：12\n\n丹东 - 新义州")
+    assert key == "The K27 train\n⟨counter⟩\n丹东-新义州"
+
+
 def test_key_of_normalised_text_is_the_key_of_the_text() -> None:
     raw = "Trains\u00a0run  daily \u2014 浏览量：12"
     assert comparison_key(normalize_text(raw)) == comparison_key(raw)

@@ -30,6 +30,8 @@ _QUOTES = {
 _TABLE: dict[int, str | None] = {**_ZERO_WIDTH, **_DASHES, **_QUOTES}
 _SPECIAL = re.compile("[" + "".join(map(chr, _TABLE)) + "]")
 _NUMERO = "\ue000"
+_CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 
 
 @lru_cache(maxsize=256)
@@ -62,6 +64,11 @@ def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
 
 
 def comparison_key(text: str) -> str:
-    """The text with volatile parts masked and spacing dropped: equal keys mean no real change."""
+    """The text with volatile parts masked: equal keys mean no real change.
+
+    Blocks stay one per line and words stay apart, so the key can itself be
+    diffed and searched for keywords; spaces next to Chinese or Japanese
+    characters, which markup minifiers add and drop freely, are removed.
+    """
     masked = mask_volatile(normalize_text(text))
-    return "".join(masked.split()).replace("|", "")
+    return _CJK_SPACE.sub("", masked).replace(BLOCK_SEPARATOR, "\n")
