@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from monitor import content
 from monitor.content import extract
 from monitor.content.extract import extract_text
 from monitor.content.normalize import normalize_text
@@ -68,3 +69,11 @@ def test_split_ignore(entries: list[str], regexes: list[str], selectors: list[st
 
 def test_exports() -> None:
     assert set(extract.__all__) == {"Extracted", "extract_text", "parse_html"}
+
+
+def test_package_exports() -> None:
+    assert set(content.__all__) == {
+        "Decoded", "Extracted", "SelectorSyntaxError", "canonical_url", "comparison_key", "decode_html",
+        "extract_text", "find_item_links", "normalize_text", "split_ignore",
+    }
+    assert all(hasattr(content, name) for name in content.__all__)
