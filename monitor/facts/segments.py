@@ -56,7 +56,8 @@ def paragraphs(text: str) -> list[Paragraph]:
     if not answerers and counts:
         top, n = counts.most_common(1)[0]
         # A transcript: one speaker answers several questions put by others.
-        if n >= 2 and len(counts) >= 2:
+        asked = any(label != top and ("?" in part or "？" in part) for label, part in labelled)
+        if n >= 2 and len(counts) >= 2 and asked:
             answerers = {top}
     transcript = bool(answerers)
     out: list[Paragraph] = []
