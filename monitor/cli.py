@@ -47,9 +47,25 @@ class RailwatchGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, db_url: str | None, verbose: int) -> None:
     """Watch notices about cross-border rail services and report what changed."""
-    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging(verbose)
     ctx.obj = AppContext(config_path or DEFAULT_CONFIG, config_path is not None, db_url)
+
+
+_FRAMEWORK_LOGGERS = ("scrapy", "twisted", "py.warnings")
+
+
+def _configure_logging(verbose: int) -> None:
+    """Diagnostics on stderr. The level sits on our handler, because Scrapy resets the root
+    logger's level when a crawl starts; without -v, the crawl framework's own records are dropped
+    (every failure is reported by railwatch itself, once, with the source named)."""
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.root.addHandler(handler)
+    logging.root.setLevel(level)
+    if not verbose:
+        handler.addFilter(lambda record: not record.name.startswith(_FRAMEWORK_LOGGERS))
 
 
 @main.command()
