@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scrapy.crawler import AsyncCrawlerProcess, AsyncCrawlerRunner, CrawlerRunnerBase
+from scrapy.resolver import dnscache
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
@@ -143,6 +144,7 @@ async def crawl(
     started = time.monotonic()
     runner = AsyncCrawlerRunner(build_settings(config, settings))
     _quiet_scrapy(runner.settings)
+    dnscache.clear()  # Scrapy's cache keeps answers for the life of the process: one pass's worth is enough
     GuardedResolver.from_crawler(runner, reactor).install_on_reactor()
     counter = _CountingSink(sink, progress)
     _start(runner, plans, counter)

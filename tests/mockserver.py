@@ -4,8 +4,9 @@ Endpoints (all GET):
 
 - ``/page/{name}``: a small HTML page; ``?text=`` sets its paragraph.
 - ``/counter/{name}``: a page that changes on every request (``Visit N``).
-- ``/charset/{variant}``: the same Chinese notice as ``utf8`` (header), ``gbk-header``,
-  ``gbk-meta`` (declared only in ``<meta>``), ``big5-header``, ``undeclared-gbk``.
+- ``/charset/{variant}``: a Chinese notice as ``utf8`` (header), ``gbk-header``,
+  ``gbk-meta`` (declared only in ``<meta>``), ``big5-header`` (traditional characters),
+  ``undeclared-gbk``.
 - ``/cond/{name}``: ``ETag`` and ``Last-Modified``; answers 304 to a matching
   ``If-None-Match`` or a not-older ``If-Modified-Since``. :meth:`MockServer.touch` changes it.
 - ``/status/{code}``: that status with a short body.
@@ -46,6 +47,7 @@ __all__ = ["MockServer", "Recorded"]
 
 _HTML = "text/html"
 _NOTICE = "关于恢复北京至平壤K27次国际旅客列车的公告"
+_NOTICE_TRADITIONAL = "關於恢復北京至平壤K27次國際旅客列車的公告"
 _CHARSET_VARIANTS = {
     "utf8": ("utf-8", "text/html; charset=utf-8", ""),
     "gbk-header": ("gbk", "text/html; charset=gbk", ""),
@@ -189,7 +191,8 @@ class MockServer:
 
     async def _charset(self, request: web.Request) -> web.Response:
         codec, content_type, meta = _CHARSET_VARIANTS[request.match_info["variant"]]
-        body = html(_NOTICE, f"<h1>{_NOTICE}</h1><p>{_NOTICE}。</p>", meta).encode(codec)
+        notice = _NOTICE_TRADITIONAL if codec == "big5" else _NOTICE
+        body = html(notice, f"<h1>{notice}</h1><p>{notice}。</p>", meta).encode(codec)
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def _conditional(self, request: web.Request) -> web.Response:

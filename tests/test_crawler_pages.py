@@ -214,3 +214,14 @@ def test_private_destinations_are_refused_unless_allowed(
     by_name = page("by-name", mockserver.url("/page/ok2", host="localhost"))
     allowed = crawl_worker.crawl(make_config([by_name]))
     assert allowed.one("by-name").status == 200
+
+
+def test_bodies_arrive_as_served_whatever_the_charset(
+    mockserver: MockServer, crawl_worker, make_config
+) -> None:
+    variants = {"utf8": "utf-8", "gbk-meta": "gbk", "big5-header": "big5", "undeclared-gbk": "gbk"}
+    config = make_config([page(name, mockserver.url(f"/charset/{name}")) for name in variants])
+    result = crawl_worker.crawl(config)
+    for name, codec in variants.items():
+        body = result.one(name).body
+        assert "北京至平壤".encode(codec) in body, name

@@ -181,3 +181,17 @@ def test_feeds_are_parsed_in_order_with_relative_links_resolved() -> None:
     assert entries[links[1]].published == datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
     with pytest.raises(NotAFeed, match="not a feed"):
         parse_feed(b"<html><body>hello</body></html>", "https://example.org/", "text/html")
+
+
+def test_every_module_exports_what_it_names() -> None:
+    import importlib
+    import pkgutil
+
+    import crawler
+
+    for info in pkgutil.walk_packages(crawler.__path__, "crawler."):
+        module = importlib.import_module(info.name)
+        exported = getattr(module, "__all__", None)
+        assert exported is not None, f"{info.name} has no __all__"
+        for name in exported:
+            assert hasattr(module, name), f"{info.name}.__all__ names {name}, which it lacks"
