@@ -41,9 +41,12 @@ _STATUS_PREFERENCE = ("resumed", "suspended", "cancelled", "planned", "operating
 @dataclass
 class _Context:
     routes: list[tuple[str, str]] = field(default_factory=list)
+    first_seen: dict[frozenset[str], tuple[int, tuple[str, str]]] = field(default_factory=dict)
 
-    def remember(self, route: tuple[str, str]) -> None:
+    def remember(self, route: tuple[str, str], position: int | None = None) -> None:
         self.routes = [r for r in self.routes if set(r) != set(route)] + [route]
+        if position is not None:
+            self.first_seen.setdefault(frozenset(route), (position, route))
 
     def with_station(self, name: str) -> tuple[str, str] | None:
         return next((r for r in reversed(self.routes) if name in r), None)
@@ -107,16 +110,18 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
     vetoes = (is_hearsay, is_special_train, is_other_mode, is_before_era)
     if any(veto(sentence) for veto in vetoes):
         return
-    shared_status: str | None = None
-    for part, route in zip(parts, routes, strict=True):
+    found = []
+    for part in parts:
+        dates = find_dates(part.text, published)
+        found.append((dates, *_sentence_status(part.text, dates, published)))
+    # "北京至平壤、丹东至平壤两条线路将恢复开行": the one verb serves every route named.
+    shared = next((status for _, status, _ in found if status is not None), None)
+    for part, route, (dates, status, status_date) in zip(parts, routes, found, strict=True):
         if route is None:
             continue
-        ctx.remember(route)
-        dates = find_dates(part.text, published)
-        status, status_date = _sentence_status(part.text, dates, published)
+        ctx.remember(route, position)
         if status is None and len(parts) > 1:
-            status = shared_status
-        shared_status = shared_status or status
+            status = shared
         times = find_times(part.text)
         obs = Observation(
             route=route,
@@ -138,6 +143,12 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
 def observations(text: str, *, published: datetime.date | None = None,
                  gazetteer: Gazetteer | None = None) -> list[Observation]:
     """Every sentence-level statement about a route, in document order."""
+    return _observe(text, published, gazetteer)[0]
+
+
+def _observe(text: str, published: datetime.date | None, gazetteer: Gazetteer | None,
+             ) -> tuple[list[Observation], dict[frozenset[str], tuple[int, tuple[str, str]]]]:
+    """Observations, and where the document first names each route."""
     gz = gazetteer or Gazetteer.default()
     published = reference_date(text, published)
     ctx = _Context()
@@ -147,7 +158,7 @@ def observations(text: str, *, published: datetime.date | None = None,
     for unit in clean_units(p.text for p in answered):
         if unit.table:
             for obs in table_observations(unit.table, position, gz):
-                ctx.remember(obs.route)
+                ctx.remember(obs.route, obs.position)
                 out.append(obs)
                 position += 1
             continue
@@ -156,7 +167,7 @@ def observations(text: str, *, published: datetime.date | None = None,
             _pair_across(sentence, lines[i + 1] if i + 1 < len(lines) else "", ctx, gz)
             out.extend(_sentence_observations(sentence, position, ctx, gz, published))
             position += 1
-    return out
+    return out, ctx.first_seen
 
 
 def _pair_across(sentence: str, following: str, ctx: _Context, gazetteer: Gazetteer) -> None:
@@ -177,7 +188,7 @@ def _later(new: Observation, old: Observation) -> bool:
     return new.effective is not None and (old.effective is None or new.effective > old.effective)
 
 
-def _merge(group: list[Observation]) -> Fact | None:
+def _merge(group: list[Observation], route: tuple[str, str]) -> Fact | None:
     chosen: dict[str, Observation] = {}
     for obs in group:
         for name in ("status", "days", "departs", "arrives", "duration_min", "tickets"):
@@ -194,9 +205,9 @@ def _merge(group: list[Observation]) -> Fact | None:
     dated = [o.effective for o in group
              if o.effective is not None and (id(o) in used or not o.states_service())]
     quotes = list(dict.fromkeys(o.quote for o in group if id(o) in used))
-    none = Observation(route=group[0].route, position=-1, quote="")
+    none = Observation(route=route, position=-1, quote="")
     return Fact(
-        route=group[0].route,
+        route=route,
         status=chosen.get("status", none).status,
         trains=sort_trains([t for obs in group for t in obs.trains]),
         days=chosen.get("days", none).days or (),
@@ -217,12 +228,14 @@ def extract_facts(text: str, *, published: datetime.date | None = None,
     statement of a field holds unless a later one is dated later ("from 2026-07-11
     departures move to Saturdays").
     """
+    found, first_seen = _observe(text, published, gazetteer)
     groups: dict[frozenset[str], list[Observation]] = {}
-    for obs in observations(text, published=published, gazetteer=gazetteer):
+    for obs in found:
         groups.setdefault(obs.key, []).append(obs)
     facts = []
-    for group in groups.values():
-        fact = _merge(group)
+    for key in sorted(groups, key=lambda k: first_seen.get(k, (groups[k][0].position, groups[k][0].route))):
+        group = groups[key]
+        fact = _merge(group, first_seen.get(key, (0, group[0].route))[1])
         if fact is not None:
             facts.append(fact)
     return facts
