@@ -161,11 +161,21 @@ def test_a_listing_that_cannot_be_read_is_a_failure(
     assert result.one("fine", Listing).links
 
 
-def test_two_sources_listing_one_item_each_get_it(mockserver: MockServer, crawl_worker, make_config) -> None:
-    mockserver.set_index("left", ["/notice/shared"])
-    mockserver.set_index("right", ["/notice/shared"])
+def test_two_sources_listing_one_item_share_one_fetch(
+    mockserver: MockServer, crawl_worker, make_config
+) -> None:
+    shared = "/slow?seconds=0.5&item=shared"  # still in flight when the second listing is read
+    mockserver.set_index("left", [shared])
+    mockserver.set_index("right", [shared])
     config = make_config(
         [index("left", mockserver.url("/index/left")), index("right", mockserver.url("/index/right"))]
     )
     result = crawl_worker.crawl(config)
-    assert result.one("left", FetchedPage).url == result.one("right", FetchedPage).url
+    left, right = result.one("left", FetchedPage), result.one("right", FetchedPage)
+    assert left.url == right.url
+    assert left.body is right.body
+    assert (left.listing, right.listing) == (
+        canonical_url(mockserver.url("/index/left")),
+        canonical_url(mockserver.url("/index/right")),
+    )
+    assert len([hit for hit in mockserver.hits("/slow") if "item=shared" in hit.query]) == 1

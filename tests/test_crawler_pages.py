@@ -9,6 +9,7 @@ import pytest
 from mockserver import MockServer
 
 from crawler.items import FetchedPage, FetchFailed
+from crawler.links import canonical_url
 from crawler.plan import SourcePlan, Validators
 
 
@@ -214,6 +215,31 @@ def test_private_destinations_are_refused_unless_allowed(
     by_name = page("by-name", mockserver.url("/page/ok2", host="localhost"))
     allowed = crawl_worker.crawl(make_config([by_name]))
     assert allowed.one("by-name").status == 200
+
+
+def test_sources_sharing_a_url_share_a_fetch_unless_their_validators_differ(
+    mockserver: MockServer, crawl_worker, make_config
+) -> None:
+    config = make_config(
+        [
+            page("first", mockserver.url("/page/shared?a=1&b=2")),
+            page("second", mockserver.url("/page/shared?b=2&a=1")),
+            page("third", mockserver.url("/page/shared?a=1&b=2")),
+        ]
+    )
+    key = canonical_url(config.sources[0].url)
+    plans = [
+        SourcePlan(config.sources[0]),
+        SourcePlan(config.sources[1]),
+        SourcePlan(config.sources[2], {key: Validators('"old"', None)}),
+    ]
+    result = crawl_worker.crawl(config, plans)
+    pages = {name: result.one(name) for name in ("first", "second", "third")}
+    assert {page.url for page in pages.values()} == {key}
+    assert pages["first"].body is pages["second"].body
+    hits = mockserver.hits("/page/shared")
+    assert len(hits) == 2
+    assert sorted("If-None-Match" in hit.headers for hit in hits) == [False, True]
 
 
 def test_bodies_arrive_as_served_whatever_the_charset(

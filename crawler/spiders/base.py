@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -13,7 +13,7 @@ from crawler.exceptions import RetryScheduled
 from crawler.failures import describe_exception, describe_status
 from crawler.items import FeedEntry, FetchedPage, FetchFailed, Item
 from crawler.links import canonical_url
-from crawler.plan import SourcePlan
+from crawler.plan import SourcePlan, Validators
 
 if TYPE_CHECKING:
     from typing import Self
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-__all__ = ["SPIDERS", "SourceSpider", "Target", "headers_of"]
+__all__ = ["SPIDERS", "Fetch", "SourceSpider", "Target", "headers_of"]
 
 Role = Literal["page", "index", "feed", "item"]
 
@@ -34,13 +34,24 @@ _KEPT = frozenset({304, 404, 410})  # answered, not failed: not modified, or gon
 
 @dataclass(slots=True)
 class Target:
-    """Who asked for a URL: carried in ``request.meta["railwatch"]``."""
+    """One source's reason to fetch a URL."""
 
     plan: SourcePlan
     url: str  # canonical
     role: Role
     listing: str | None = None
     entry: FeedEntry | None = None
+
+
+_FetchKey = tuple[str, Role, Validators | None, bool]  # canonical URL, role, validators, robots
+
+
+@dataclass(slots=True)
+class Fetch:
+    """One request and every target waiting for its answer: ``request.meta["railwatch"]``."""
+
+    key: _FetchKey
+    targets: list[Target]
 
 
 def headers_of(response: Response) -> dict[str, str]:
@@ -63,6 +74,7 @@ class SourceSpider(Spider):
         super().__init__(**kwargs)
         self.plans = tuple(plan for plan in plans if plan.source.kind == self.kind)
         self._seen: set[tuple[str, str]] = set()
+        self._in_flight: dict[_FetchKey, Fetch] = {}
         self._robots = True
         self._limits: dict[str, Any] = {}
 
@@ -88,9 +100,12 @@ class SourceSpider(Spider):
         listing: str | None = None,
         entry: FeedEntry | None = None,
     ) -> Request | FetchFailed | None:
-        """A request for ``url``; None when this source already asked for it in this crawl.
+        """A request for ``url``, or None when no new request is needed.
 
-        A URL that cannot be requested at all is a FetchFailed at once.
+        None when this source already asked for the URL in this crawl, or when
+        a request for it (same role, validators and robots rule) is in flight
+        for another source: that answer then serves both. A URL that cannot
+        be requested at all is a FetchFailed at once.
         """
         try:
             key = canonical_url(url)
@@ -101,8 +116,15 @@ class SourceSpider(Spider):
             return None
         self._seen.add(seen)
         validators = plan.validators.get(key)
-        meta: dict[str, Any] = {"railwatch": Target(plan, key, role, listing, entry)}
         robots = plan.source.robots if plan.source.robots is not None else self._robots
+        target = Target(plan, key, role, listing, entry)
+        fetch_key: _FetchKey = (key, role, validators, robots)
+        shared = self._in_flight.get(fetch_key)
+        if shared is not None:
+            shared.targets.append(target)
+            return None
+        fetch = self._in_flight[fetch_key] = Fetch(fetch_key, [target])
+        meta: dict[str, Any] = {"railwatch": fetch}
         if not robots:
             meta["dont_obey_robotstxt"] = True
         try:
@@ -115,7 +137,14 @@ class SourceSpider(Spider):
                 dont_filter=True,
             )
         except ValueError as exc:  # a malformed link on a listing page
+            del self._in_flight[fetch_key]
             return FetchFailed(plan.source.name, key, role, f"invalid URL: {exc}", datetime.now(UTC))
+
+    def landed(self, meta: Mapping[str, Any]) -> list[Target]:
+        """The targets a finished request (given its meta) answers; later asks for its URL fetch it anew."""
+        fetch: Fetch = meta["railwatch"]
+        self._in_flight.pop(fetch.key, None)
+        return fetch.targets
 
     @staticmethod
     def answered(response: Response) -> bool:
@@ -154,15 +183,11 @@ class SourceSpider(Spider):
         if exc is None or isinstance(exc, RetryScheduled):
             return []
         request: Request = failure.request  # type: ignore[attr-defined]
-        target: Target = request.meta["railwatch"]
         response = getattr(exc, "response", None)
+        error = describe_exception(exc, **self._limits)
+        now = datetime.now(UTC)
+        status = response.status if response is not None else None
         return [
-            FetchFailed(
-                source=target.plan.source.name,
-                url=target.url,
-                role=target.role,
-                error=describe_exception(exc, **self._limits),
-                fetched_at=datetime.now(UTC),
-                status=response.status if response is not None else None,
-            )
+            FetchFailed(target.plan.source.name, target.url, target.role, error, now, status)
+            for target in self.landed(request.meta)
         ]

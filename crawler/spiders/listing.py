@@ -44,7 +44,12 @@ class ListingSpider(SourceSpider):
         raise NotImplementedError
 
     def parse(self, response: Response, **kwargs: Any) -> list[Item | Request]:
-        target: Target = response.meta["railwatch"]
+        out: list[Item | Request] = []
+        for target in self.landed(response.meta):
+            out.extend(self._listing(response, target))
+        return out
+
+    def _listing(self, response: Response, target: Target) -> list[Item | Request]:
         plan = target.plan
         if response.status == 304:
             links: tuple[str, ...] = ()
@@ -84,10 +89,10 @@ class ListingSpider(SourceSpider):
         return out
 
     def parse_item(self, response: Response) -> list[Item]:
-        target: Target = response.meta["railwatch"]
+        targets = self.landed(response.meta)
         if self.answered(response):
-            return [self.fetched(response, target)]
-        return [self.refused(response, target)]
+            return [self.fetched(response, target) for target in targets]
+        return [self.refused(response, target) for target in targets]
 
     def _listing_failed(self, target: Target, error: str, status: int | None) -> FetchFailed:
         return FetchFailed(

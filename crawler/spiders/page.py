@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from crawler.items import Item
-from crawler.spiders.base import SourceSpider, Target
+from crawler.spiders.base import SourceSpider
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -27,7 +27,7 @@ class PageSpider(SourceSpider):
                 yield request
 
     def parse(self, response: Response, **kwargs: Any) -> list[Item]:
-        target: Target = response.meta["railwatch"]
+        targets = self.landed(response.meta)
         if self.answered(response):
-            return [self.fetched(response, target)]
-        return [self.refused(response, target)]
+            return [self.fetched(response, target) for target in targets]
+        return [self.refused(response, target) for target in targets]
