@@ -88,7 +88,7 @@ _META_NAMES = frozenset(
 )
 _DATE_CLASS = re.compile(r"date|time|meta|info|byline|pub", re.IGNORECASE)
 _NOT_DATE_CLASS = re.compile(r"today|now|clock|dateline|weather|update", re.IGNORECASE)
-_CLASSED = etree.XPath("descendant-or-self::*[@class or @id]")
+_NOT_DATELINE_TAGS = frozenset(("nav", "aside", "footer", "script", "style", "form"))
 _BEFORE, _AFTER = 2, 5  # siblings of the headline read for a dateline
 _SCAN_CHARS = 6000  # labelled dates are looked for in this much short text
 _PIECE_CHARS = 120  # text pieces longer than this are prose, not a dateline
@@ -185,7 +185,7 @@ def _in_region(region: etree._Element) -> dt.date | None:
     for time_el in region.iter("time"):
         if found := find_date(time_el.get("datetime") or "") or find_date("".join(time_el.itertext())):
             return found
-    return _classed(el for el in _CLASSED(region) if isinstance(el, etree._Element))
+    return _classed(el for el in region.iter() if el.get("class") or el.get("id"))
 
 
 def _around(el: etree._Element) -> dt.date | None:
@@ -204,7 +204,9 @@ def _around(el: etree._Element) -> dt.date | None:
         near.append(nxt)
         nxt = nxt.getnext()
     for sibling in near:
-        if isinstance(sibling.tag, str) and (found := _in_region(sibling)):
+        if sibling.tag in _NOT_DATELINE_TAGS or not isinstance(sibling.tag, str):
+            continue
+        if found := _in_region(sibling):
             return found
     return None
 
@@ -224,7 +226,7 @@ def find_published(
     if headline is None:
         return _in_region(body)
     anchor: etree._Element | None = headline
-    for _ in range(3):
+    for _ in range(2):
         if anchor is None or anchor is body:
             break
         if found := _around(anchor):

@@ -36,7 +36,6 @@ _TEXT_BLOCKS = frozenset(
 _HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "div", "p", "em"))
 _LIST_HEADING_CHARS = 24  # a short line right before a link list is that list's heading
 _LISTS = frozenset(["ul", "ol", "dl"])
-_SEMANTIC_XPATH = etree.XPath("//*[@itemprop='articleBody' or @role='main'] | //article | //main")
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
@@ -89,11 +88,12 @@ def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
 
 def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> etree._Element:
     page = weights.plain(body)
-    candidates = [
+    semantic = [
         el
-        for el in _SEMANTIC_XPATH(root)
-        if isinstance(el, etree._Element) and weights.plain(el) >= 0.5 * page
+        for el in root.iter()
+        if el.tag in ("article", "main") or el.get("itemprop") == "articleBody" or el.get("role") == "main"
     ]
+    candidates = [el for el in semantic if weights.plain(el) >= 0.5 * page]
     if not candidates:
         return body
     # the innermost semantic element that still holds half the page
