@@ -31,6 +31,7 @@ _TABLE: dict[int, str | None] = {**_ZERO_WIDTH, **_DASHES, **_QUOTES}
 _SPECIAL = re.compile("[" + "".join(map(chr, _TABLE)) + "]")
 _NUMERO = "\ue000"
 _CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_HAS_CJK = re.compile(f"[{_CJK}]")
 _CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 
 
@@ -71,4 +72,6 @@ def comparison_key(text: str) -> str:
     characters, which markup minifiers add and drop freely, are removed.
     """
     masked = mask_volatile(normalize_text(text))
-    return _CJK_SPACE.sub("", masked).replace(BLOCK_SEPARATOR, "\n")
+    if _HAS_CJK.search(masked):
+        masked = _CJK_SPACE.sub("", masked)
+    return masked.replace(BLOCK_SEPARATOR, "\n")

@@ -87,11 +87,11 @@ _YEAR_RANGE_RIGHTS = re.compile(
 
 @dataclass(frozen=True)
 class _Rule:
-    """A volatile pattern, tried only in a window around each match of a cheap lower-case anchor."""
+    """A volatile pattern, tried only in a window around each occurrence of a lower-case anchor word."""
 
     name: str
     pattern: re.Pattern[str]
-    anchor: re.Pattern[str]
+    anchors: tuple[str, ...]
     before: int
     after: int
     need: re.Pattern[str] | None = None  # the window must contain this for the pattern to be tried
@@ -109,12 +109,12 @@ VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT_OR_WORD = re.compile(r"\d|just|an? |刚|剛|только|방금", re.I)
 _RULES = (
-    _Rule("today", _TODAY, re.compile(r"今天|今日|today|сегодня|오늘"), 0, 70),
-    _Rule("clock", _CLOCK, re.compile(r"[:時时시]"), 50, 45, _YEAR),
+    _Rule("today", _TODAY, ("今天", "今日", "today", "сегодня", "오늘"), 0, 70),
+    _Rule("clock", _CLOCK, (":", "時", "时", "시"), 50, 45, _YEAR),
     _Rule(
         "relative",
         _RELATIVE,
-        re.compile(r"ago|前|전|назад|just now|刚刚|剛剛|только что|방금"),
+        ("ago", "前", "전", "назад", "just now", "刚刚", "剛剛", "только что", "방금"),
         30,
         20,
         _DIGIT_OR_WORD,
@@ -122,20 +122,33 @@ _RULES = (
     _Rule(
         "counter",
         _COUNTER,
-        re.compile(
-            r"浏览|阅读|点击|访问|访客|人气|热度|瀏覽|閱讀|點擊|評論|评论|來訪|view|hits|visit|read|comment|"
-            r"like|share|조회|읽음|방문자|댓글|추천|просмотр|прочит|посещ|визит|коммент"
+        (
+            "浏览", "阅读", "点击", "访问", "访客", "人气", "热度", "瀏覽", "閱讀", "點擊", "評論", "评论",
+            "來訪", "view", "hits", "visit", "read", "comment", "like", "share", "조회", "읽음", "방문자",
+            "댓글", "추천", "просмотр", "прочит", "посещ", "визит", "коммент",
         ),
         25,
         40,
         re.compile(r"\d"),
     ),
-    _Rule("token", _HEX_TOKEN, re.compile(r"sessi|sid|csrf|token"), 20, 80),
-    _Rule("copyright", _COPYRIGHT, re.compile(r"©|\(c\)|copyright|版权|版權|저작권|все права"), 5, 40),
+    _Rule("token", _HEX_TOKEN, ("sessi", "sid", "csrf", "token"), 20, 80),
+    _Rule("copyright", _COPYRIGHT, ("©", "(c)", "copyright", "版权", "版權", "저작권", "все права"), 5, 40),
     _Rule(
-        "copyright", _YEAR_RANGE_RIGHTS, re.compile(r"版权所有|版權所有|all rights reserved|все права"), 60, 0
+        "copyright", _YEAR_RANGE_RIGHTS, ("版权所有", "版權所有", "all rights reserved", "все права"), 60, 0
     ),
 )
+
+
+def _occurrences(low: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of the anchor words, in order (plain substring search is fast)."""
+    found: list[tuple[int, int]] = []
+    for word in words:
+        pos = low.find(word)
+        while pos != -1:
+            found.append((pos, pos + len(word)))
+            pos = low.find(word, pos + 1)
+    found.sort()
+    return found
 
 
 _HAS_DIGIT = re.compile(r"\d")
@@ -163,17 +176,16 @@ def volatile_spans(text: str) -> list[tuple[int, int, str]]:
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     for rule in _RULES:
         last_end = -1
-        for anchor in rule.anchor.finditer(low):
-            pos = anchor.start()
+        for pos, anchor_end in _occurrences(low, rule.anchors):
             if pos < last_end:
                 continue
             lo = max(0, pos - rule.before)
-            window = text[lo : anchor.end() + rule.after]
+            window = text[lo : anchor_end + rule.after]
             if rule.need is not None and not rule.need.search(window):
                 continue
             for match in rule.pattern.finditer(window):
                 start, end = lo + match.start(), lo + match.end()
-                if start <= anchor.end() and end >= pos and end > start:
+                if start <= anchor_end and end >= pos and end > start:
                     spans.append((start, end, rule.name))
                     last_end = max(last_end, end)
     spans.extend(_hex_words(text, low))
