@@ -61,7 +61,6 @@ DOWNLOAD_DELAY_JITTER = 0  # crawl.delay is a least delay
 DOWNLOAD_FAIL_ON_DATALOSS = True
 
 LOG_LEVEL = "WARNING"
-LOG_INSTALL_ROOT_HANDLER = False  # logging is the application's to configure
 LOGSTATS_INTERVAL = 0
 STATS_DUMP = False
 DOWNLOADER_STATS = False
@@ -89,6 +88,7 @@ def build_settings(config: Config, overrides: Mapping[str, Any] | None = None) -
     timeout = crawl.timeout.total_seconds()
     settings.setdict(
         {
+            "LOG_INSTALL_ROOT_HANDLER": False,  # inside railwatch, logging is the application's to set up
             "USER_AGENT": crawl.user_agent,
             "ROBOTSTXT_OBEY": crawl.robots or any(source.robots for source in config.sources),
             "ROBOTSTXT_USER_AGENT": _robots_token(crawl.user_agent),
