@@ -38,7 +38,6 @@ _SUPERSETS = {
     "shift_jis": "cp932",
     "utf_8": "utf-8",
 }
-_MULTIBYTE = {"utf-8", "gb18030", "cp950", "big5hkscs", "cp949", "cp932", "euc_jp", "utf-16", "utf-32"}
 _MAX_ERROR_SHARE = 0.002  # share of undecodable bytes a declared multi-byte charset may have
 _DETECT_LIMIT = 64 * 1024  # bytes handed to the statistical detector
 
@@ -94,8 +93,8 @@ def _looks_utf8(body: bytes) -> bool:
 
 def _accept(body: bytes, codec: str) -> str | None:
     """Decode ``body`` with a declared ``codec`` unless the result is evidently garbage."""
-    if codec not in _MULTIBYTE and codec != "utf-8" and _looks_utf8(body):
-        return None  # a single-byte label over UTF-8 bytes gives mojibake
+    if codec != "utf-8" and _looks_utf8(body):
+        return None  # long valid UTF-8 is never an accident in another charset: the label is wrong
     return _tolerable(body, codec)
 
 

@@ -201,7 +201,10 @@ def _fallback_blocks(html: str) -> list[str]:
 def extract_text(
     html: str, *, url: str = "", select: str | None = None, ignore_selectors: Sequence[str] = ()
 ) -> Extracted:
-    """Extract the watched text, title, publication date and language of an HTML page."""
+    """Extract the watched text, title, publication date and language of an HTML page.
+
+    ``url`` is the page's address (accepted for callers' convenience; the text does not depend on it).
+    """
     root = parse_html(html)
     if root is None:
         return Extracted(title="", text="", published=None, lang=None)
