@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -32,7 +32,7 @@ SPIDERS: dict[str, type[SourceSpider]] = {}
 _KEPT = frozenset({304, 404, 410})  # answered, not failed: not modified, or gone
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """One source's reason to fetch a URL."""
 
@@ -61,9 +61,10 @@ def headers_of(response: Response) -> dict[str, str]:
 
 
 class SourceSpider(Spider):
-    """Base of the spiders: holds the plans of one source kind and the crawl-wide dedup set."""
+    """Base of the spiders: the plans of one source kind, one start request each, and dedup."""
 
     kind: ClassVar[str] = ""
+    start_role: ClassVar[Role] = "page"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -90,6 +91,12 @@ class SourceSpider(Spider):
         }
         return spider
 
+    async def start(self) -> AsyncIterator[Any]:
+        for plan in self.plans:
+            request = self.request(plan.source.url, plan, self.start_role, self.parse)
+            if request is not None:
+                yield request
+
     def request(
         self,
         url: str,
@@ -110,7 +117,7 @@ class SourceSpider(Spider):
         try:
             key = canonical_url(url)
         except ValueError as exc:
-            return FetchFailed(plan.source.name, url, role, f"invalid URL: {exc}", datetime.now(UTC))
+            return self.failure(Target(plan, url, role), f"invalid URL: {exc}")
         seen = (plan.source.name, key)
         if seen in self._seen:
             return None
@@ -138,7 +145,7 @@ class SourceSpider(Spider):
             )
         except ValueError as exc:  # a malformed link on a listing page
             del self._in_flight[fetch_key]
-            return FetchFailed(plan.source.name, key, role, f"invalid URL: {exc}", datetime.now(UTC))
+            return self.failure(target, f"invalid URL: {exc}")
 
     def landed(self, meta: Mapping[str, Any]) -> list[Target]:
         """The targets a finished request (given its meta) answers; later asks for its URL fetch it anew."""
@@ -146,10 +153,14 @@ class SourceSpider(Spider):
         self._in_flight.pop(fetch.key, None)
         return fetch.targets
 
-    @staticmethod
-    def answered(response: Response) -> bool:
-        """Whether the response is an answer to keep: 2xx, 304, 404 or 410."""
-        return 200 <= response.status < 300 or response.status in _KEPT
+    def answers(self, response: Response) -> list[Item]:
+        """Callback of page and item requests: a FetchedPage per target, or a FetchFailed per target."""
+        targets = self.landed(response.meta)
+        status = response.status
+        if 200 <= status < 300 or status in _KEPT:
+            return [self.fetched(response, target) for target in targets]
+        error = describe_status(status, response.meta.get("retry_times", 0))
+        return [self.failure(target, error, status) for target in targets]
 
     def fetched(self, response: Response, target: Target) -> FetchedPage:
         status = response.status
@@ -166,16 +177,9 @@ class SourceSpider(Spider):
             entry=target.entry,
         )
 
-    def refused(self, response: Response, target: Target) -> FetchFailed:
-        """A FetchFailed for an HTTP status that is neither success nor a kept answer."""
-        return FetchFailed(
-            source=target.plan.source.name,
-            url=target.url,
-            role=target.role,
-            error=describe_status(response.status, response.meta.get("retry_times", 0)),
-            fetched_at=datetime.now(UTC),
-            status=response.status,
-        )
+    @staticmethod
+    def failure(target: Target, error: str, status: int | None = None) -> FetchFailed:
+        return FetchFailed(target.plan.source.name, target.url, target.role, error, datetime.now(UTC), status)
 
     def failed(self, failure: Failure) -> list[FetchFailed]:
         """Errback: every failed request becomes a FetchFailed (a scheduled retry is not a failure)."""
@@ -185,9 +189,5 @@ class SourceSpider(Spider):
         request: Request = failure.request  # type: ignore[attr-defined]
         response = getattr(exc, "response", None)
         error = describe_exception(exc, **self._limits)
-        now = datetime.now(UTC)
         status = response.status if response is not None else None
-        return [
-            FetchFailed(target.plan.source.name, target.url, target.role, error, now, status)
-            for target in self.landed(request.meta)
-        ]
+        return [self.failure(target, error, status) for target in self.landed(request.meta)]

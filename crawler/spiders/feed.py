@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin
 
 import feedparser
@@ -14,6 +14,7 @@ from crawler.exceptions import NotAFeed
 from crawler.items import FeedEntry
 from crawler.links import canonical_url
 from crawler.plan import SourcePlan
+from crawler.spiders.base import Role
 from crawler.spiders.listing import ListingSpider
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class FeedSpider(ListingSpider):
 
     name = "feeds"
     kind: ClassVar[str] = "feed"
-    listing_role: ClassVar[Literal["index", "feed"]] = "feed"
+    start_role: ClassVar[Role] = "feed"
 
     def links(self, response: Response, plan: SourcePlan) -> tuple[tuple[str, ...], Mapping[str, FeedEntry]]:
         content_type = response.headers.get(b"Content-Type")

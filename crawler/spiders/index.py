@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 from crawler.items import FeedEntry
 from crawler.links import item_links
 from crawler.plan import SourcePlan
+from crawler.spiders.base import Role
 from crawler.spiders.listing import ListingSpider
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ class IndexSpider(ListingSpider):
 
     name = "indexes"
     kind: ClassVar[str] = "index"
-    listing_role: ClassVar[Literal["index", "feed"]] = "index"
+    start_role: ClassVar[Role] = "index"
 
     def links(self, response: Response, plan: SourcePlan) -> tuple[tuple[str, ...], Mapping[str, FeedEntry]]:
         content_type = response.headers.get(b"Content-Type")

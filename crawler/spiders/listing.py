@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 
 from crawler.exceptions import CrawlerError
-from crawler.failures import describe_exception
-from crawler.items import FeedEntry, FetchFailed, Item, Listing
+from crawler.failures import describe_exception, describe_status
+from crawler.items import FeedEntry, Item, Listing
 from crawler.plan import SourcePlan
 from crawler.spiders.base import SourceSpider, Target, headers_of
 
@@ -30,14 +30,6 @@ class ListingSpider(SourceSpider):
     are fetched, plus the plan's ``known_items`` that are no longer listed. A
     listing answering 304 has no links; its known items are re-checked.
     """
-
-    listing_role: ClassVar[Literal["index", "feed"]] = "index"
-
-    async def start(self) -> AsyncIterator[Any]:
-        for plan in self.plans:
-            request = self.request(plan.source.url, plan, self.listing_role, self.parse)
-            if request is not None:
-                yield request
 
     def links(self, response: Response, plan: SourcePlan) -> tuple[tuple[str, ...], Mapping[str, FeedEntry]]:
         """Canonical item URLs in listing order, and what the listing says about each (feeds)."""
@@ -58,14 +50,14 @@ class ListingSpider(SourceSpider):
             try:
                 links, entries = self.links(response, plan)
             except CrawlerError as exc:
-                error = describe_exception(exc, **self._limits)
-                return [self._listing_failed(target, error, response.status)]
+                return [self.failure(target, describe_exception(exc, **self._limits), response.status)]
             except Exception as exc:  # untrusted markup: a parser failure must not lose the source
                 logger.warning("Could not read the listing %s", response.url, exc_info=True)
                 error = f"could not read the listing: {type(exc).__name__}: {exc}"
-                return [self._listing_failed(target, error, response.status)]
+                return [self.failure(target, error, response.status)]
         else:
-            return [self.refused(response, target)]
+            error = describe_status(response.status, response.meta.get("retry_times", 0))
+            return [self.failure(target, error, response.status)]
         out: list[Item | Request] = [
             Listing(
                 source=plan.source.name,
@@ -82,24 +74,8 @@ class ListingSpider(SourceSpider):
         wanted = [*links[: plan.source.max_items], *(url for url in plan.known_items if url not in listed)]
         for url in wanted:
             request = self.request(
-                url, plan, "item", self.parse_item, listing=target.url, entry=entries.get(url)
+                url, plan, "item", self.answers, listing=target.url, entry=entries.get(url)
             )
             if request is not None:
                 out.append(request)
         return out
-
-    def parse_item(self, response: Response) -> list[Item]:
-        targets = self.landed(response.meta)
-        if self.answered(response):
-            return [self.fetched(response, target) for target in targets]
-        return [self.refused(response, target) for target in targets]
-
-    def _listing_failed(self, target: Target, error: str, status: int | None) -> FetchFailed:
-        return FetchFailed(
-            source=target.plan.source.name,
-            url=target.url,
-            role=target.role,
-            error=error,
-            fetched_at=datetime.now(UTC),
-            status=status,
-        )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from crawler.items import Item
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import Role, SourceSpider
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -19,15 +18,7 @@ class PageSpider(SourceSpider):
 
     name = "pages"
     kind: ClassVar[str] = "page"
-
-    async def start(self) -> AsyncIterator[Any]:
-        for plan in self.plans:
-            request = self.request(plan.source.url, plan, "page", self.parse)
-            if request is not None:
-                yield request
+    start_role: ClassVar[Role] = "page"
 
     def parse(self, response: Response, **kwargs: Any) -> list[Item]:
-        targets = self.landed(response.meta)
-        if self.answered(response):
-            return [self.fetched(response, target) for target in targets]
-        return [self.refused(response, target) for target in targets]
+        return self.answers(response)
