@@ -27,11 +27,11 @@ DROP_ROLES = frozenset(
 )
 
 _BOILER_WORD = re.compile(
-    r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|submenu|breadcrumbs?|crumbs?|sidebar|side|sidenav|"
-    r"footer|header|masthead|topbar|top-bar|share|sharing|social|bshare|jiathis|related|recommend\w*|"
+    r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|submenu|breadcrumb\w*|crumbs?|sidebar\w*|side|sidenav|"
+    r"footer\w*|header|masthead|topbar|top-bar|share|sharing\w*|social\w*|bshare|jiathis|related\w*|recommend\w*|"
     r"popular|hot|hotnews|most-?read|mostviewed|latest|ads?|adv|advert\w*|adsbygoogle|gg|guanggao|"
     r"sponsor\w*|promo\w*|banner|cookies?|consent|gdpr|pager|pagination|pagenav|prevnext|pre-?next|"
-    r"copyright|toolbar|widget|login|signup|subscribe|newsletter|comments?|print|fontsize|font-size|"
+    r"copyright|toolbar|widget\w*|login|signup|subscribe|newsletter\w*|comments?|print|fontsize|font-size|"
     r"tags|keywords|qrcode|ewm|skip)(?:$|[-_\s\d])",
     re.IGNORECASE,
 )
