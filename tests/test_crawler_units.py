@@ -19,7 +19,7 @@ from crawler.exceptions import NotAFeed, RefusedDestination
 from crawler.failures import describe_status
 from crawler.items import FetchedPage
 from crawler.middlewares.destinations import PrivateDestinationMiddleware
-from crawler.middlewares.retry import parse_retry_after
+from crawler.middlewares.retry import BackoffRetryMiddleware, parse_retry_after
 from crawler.pipelines import SinkPipeline
 from crawler.plan import Validators
 from crawler.settings import build_settings
@@ -65,6 +65,15 @@ def test_retry_after_as_an_http_date() -> None:
     now = 1_800_000_000.0
     assert parse_retry_after(formatdate(now + 90, usegmt=True), now=now) == pytest.approx(90)
     assert parse_retry_after(formatdate(now - 90, usegmt=True), now=now) == 0.0
+
+
+def test_retry_delays_grow_with_jitter_and_never_undercut_retry_after() -> None:
+    settings = {"RAILWATCH_RETRY_BACKOFF": 1.0, "RAILWATCH_RETRY_MAX_DELAY": 10.0}
+    middleware = BackoffRetryMiddleware.from_crawler(get_crawler(Spider, settings))
+    for attempt, (low, high) in enumerate([(0.5, 1), (1, 2), (2, 4), (4, 8), (5, 10), (5, 10)], start=1):
+        assert low <= middleware.delay(attempt) <= high
+    assert middleware.delay(1, retry_after=90) == 90
+    assert middleware.delay(20) == 10
 
 
 def test_settings_follow_the_crawl_section() -> None:

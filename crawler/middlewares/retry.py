@@ -1,10 +1,11 @@
 """Retries with exponential backoff and jitter, honouring ``Retry-After``.
 
 Scrapy's own retry middleware sends a retry at once. This one waits
-``RAILWATCH_RETRY_BACKOFF × 2^(n-1)`` seconds (times a random factor between
-0.5 and 1), or longer when the server says so in ``Retry-After`` (seconds or
-an HTTP date). A ``Retry-After`` beyond ``RAILWATCH_RETRY_AFTER_MAX`` is not
-waited for: the response is given up on at once.
+``RAILWATCH_RETRY_BACKOFF × 2^(n-1)`` seconds times a random factor between
+0.5 and 1, at most ``RAILWATCH_RETRY_MAX_DELAY``, or longer when the server
+says so in ``Retry-After`` (seconds or an HTTP date). A ``Retry-After``
+beyond ``RAILWATCH_RETRY_AFTER_MAX`` is not waited for: the response is
+given up on at once.
 
 Waiting does not hold a download slot: the failed request leaves the
 downloader with :class:`~crawler.exceptions.RetryScheduled` (which spiders
@@ -61,9 +62,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings):
         super().__init__(settings)
-        self.backoff = settings.getfloat("RAILWATCH_RETRY_BACKOFF", 1.0)
-        self.max_delay = settings.getfloat("RAILWATCH_RETRY_MAX_DELAY", 60.0)
-        self.max_retry_after = settings.getfloat("RAILWATCH_RETRY_AFTER_MAX", 120.0)
+        self.backoff: float = settings.getfloat("RAILWATCH_RETRY_BACKOFF", 1.0)
+        self.max_delay: float = settings.getfloat("RAILWATCH_RETRY_MAX_DELAY", 60.0)
+        self.max_retry_after: float = settings.getfloat("RAILWATCH_RETRY_AFTER_MAX", 120.0)
         self._waiting: dict[Request, Any] = {}
 
     @classmethod
@@ -94,10 +95,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, exception)
         return None if retry is None else self._later(retry, 0.0)
 
+    def delay(self, attempt: int, retry_after: float = 0.0) -> float:
+        """Seconds before retry number ``attempt``: jittered backoff, never less than ``Retry-After``."""
+        backoff = self.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
+        return max(retry_after, min(self.max_delay, backoff))
+
     def _later(self, retry: Request, retry_after: float) -> Request:
         attempt = retry.meta.get("retry_times", 1)
-        backoff = self.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
-        delay = min(self.max_delay, max(retry_after, backoff))
+        delay = self.delay(attempt, retry_after)
         if delay <= 0:
             return retry
         self._waiting[retry] = call_later(delay, self._release, retry)
