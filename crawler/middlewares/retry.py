@@ -97,7 +97,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def delay(self, attempt: int, retry_after: float = 0.0) -> float:
         """Seconds before retry number ``attempt``: jittered backoff, never less than ``Retry-After``."""
-        backoff = self.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
+        backoff = self.backoff * 2.0 ** (attempt - 1) * random.uniform(0.5, 1.0)
         return max(retry_after, min(self.max_delay, backoff))
 
     def _later(self, retry: Request, retry_after: float) -> Request:
