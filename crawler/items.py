@@ -21,7 +21,7 @@ plan's known items are re-checked then. Every other failure is a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -47,7 +47,7 @@ class FetchedPage:
     status: int
     final_url: str
     headers: Mapping[str, str]
-    body: bytes
+    body: bytes = field(repr=False)  # kept out of log lines
     fetched_at: datetime
     listing: str | None = None
     entry: FeedEntry | None = None
@@ -62,7 +62,7 @@ class Listing:
     status: int
     final_url: str
     headers: Mapping[str, str]
-    body: bytes
+    body: bytes = field(repr=False)  # kept out of log lines
     fetched_at: datetime
     links: tuple[str, ...]
 

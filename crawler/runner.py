@@ -67,7 +67,7 @@ class CrawlStats:
 
 
 class _CountingSink:
-    """Counts items on their way to the real sink; keeps the first error the sink raised."""
+    """Counts items on their way to the real sink; logs and keeps the errors the sink raises."""
 
     def __init__(self, sink: ItemSink, progress: Progress | None):
         self._sink = sink.process
@@ -91,10 +91,10 @@ class _CountingSink:
             self._progress(line)
         try:
             self._sink(item)
-        except Exception as exc:
+        except Exception as exc:  # reported once the crawl is over; the other sources go on
+            logger.exception("The item sink failed on %s", line)
             if self.error is None:
                 self.error = exc
-            raise
 
     def stats(self, seconds: float) -> CrawlStats:
         return CrawlStats(self.pages, self.listings, self.bytes, self.failures, seconds)
