@@ -31,9 +31,10 @@ BUILTIN: dict[str, tuple[str, ...]] = {
     "Uiju": ("Uiju", "义州", "義州", "의주", "Ыйджу"),
 }
 
-# Words that follow a name when it denotes a river or a region, not a station.
+# Words that follow a name when it denotes a river, a region or a clock ("Beijing time",
+# 北京时间, 평양시간), not a station.
 _NOT_STATION_AFTER = re.compile(
-    r"\s*(?:River|river|Bridge|bridge|江|철교|다리|대교|大桥|大橋|Oblast|область|мост)"
+    r"\s*(?:River|river|Bridge|bridge|[Tt]ime\b|江|철교|다리|대교|大桥|大橋|时间|時間|시간|Oblast|область|мост)"
 )
 
 _RU_VOWELS = "аеёиоуыэюя"
