@@ -16,7 +16,7 @@ from monitor.app import AppContext
 from monitor.diff import unified
 from monitor.exceptions import UsageError
 from monitor.render import print_changes, print_history, print_hits, print_status
-from monitor.routes import route_history, route_table, status_json
+from monitor.routes import route_history, route_table
 from storage import queries
 
 __all__ = ["COMMANDS"]
@@ -71,9 +71,10 @@ def status(app: AppContext, route: str | None, show_history: bool, as_json: bool
                 row for row in route_table(session) if frozenset(row.route) == frozenset(ends)]
         else:
             rows = route_table(session)
-    rows = sorted(rows, key=lambda row: row.as_of) if show_history else sorted(rows, key=lambda row: row.route)
+    if not show_history:
+        rows = sorted(rows, key=lambda row: row.route)
     if as_json:
-        _dump([status_json(row) for row in rows])
+        _dump([row.as_dict() for row in rows])
     else:
         print_status(rows, history=show_history)
 

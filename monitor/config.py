@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from monitor.content.select import compile_selector, split_ignore
 from monitor.exceptions import ConfigError
 
 __all__ = [
@@ -137,36 +138,27 @@ class SourceConfig(_Strict):
     @field_validator("ignore")
     @classmethod
     def _ignore_rules(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for rule in value:
-            if not _looks_like_selector(rule):
-                try:
-                    re.compile(rule)
-                except re.error as exc:
-                    raise ValueError(f"not a valid regex: {rule!r} ({exc})") from None
+        for rule in split_ignore(value)[0]:
+            try:
+                re.compile(rule)
+            except re.error as exc:
+                raise ValueError(f"not a valid regex: {rule!r} ({exc})") from None
+        return value
+
+    @field_validator("select")
+    @classmethod
+    def _selector(cls, value: str | None) -> str | None:
+        if value is not None:
+            compile_selector(value)  # SelectorSyntaxError is a ValueError: reported on the field
         return value
 
     @property
     def ignore_selectors(self) -> tuple[str, ...]:
-        return tuple(rule for rule in self.ignore if _looks_like_selector(rule))
+        return tuple(split_ignore(self.ignore)[1])
 
     @property
     def ignore_patterns(self) -> tuple[str, ...]:
-        return tuple(rule for rule in self.ignore if not _looks_like_selector(rule))
-
-
-def _looks_like_selector(rule: str) -> bool:
-    """``.ad-banner``, ``#share``, ``div.x``, ``css:…`` are selectors; the rest are regexes."""
-    if rule.startswith(("css:", "xpath:")):
-        return True
-    return bool(re.fullmatch(r"[.#]?[A-Za-z][\w-]*([.#][\w-]+)*(\s*[>+~ ]\s*[.#]?[A-Za-z][\w-]*([.#][\w-]+)*)*", rule)) and (
-        rule[0] in ".#" or rule.split(".")[0].split("#")[0] in _HTML_TAGS
-    )
-
-
-_HTML_TAGS = frozenset(
-    "a abbr aside b blockquote button div dl em figure footer form h1 h2 h3 h4 h5 h6 header i iframe img "
-    "li nav ol p section small span strong table tbody td th thead tr ul".split()
-)
+        return tuple(split_ignore(self.ignore)[0])
 
 
 class PageSource(SourceConfig):
@@ -180,6 +172,13 @@ class IndexSource(SourceConfig):
 
     kind: ClassVar[str] = "index"
     links: str | None = Field(default=None, description='CSS or "xpath:..." for item links')
+
+    @field_validator("links")
+    @classmethod
+    def _links_selector(cls, value: str | None) -> str | None:
+        if value is not None:
+            compile_selector(value)
+        return value
 
 
 class FeedSource(SourceConfig):
@@ -366,7 +365,7 @@ def parse_config(data: object, where: str = "railwatch.yaml") -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top level")
-    data = _expand_env(data, where)
+    data = dict(_expand_env(data, where))
     sources = _build_entries(data.get("sources"), SOURCE_KINDS, "sources", where)
     notify = _build_entries(data.get("notify"), NOTIFIER_KINDS, "notify", where)
     rest = {key: value for key, value in data.items() if key not in ("sources", "notify")}

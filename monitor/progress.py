@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from monitor.check import CheckReport
@@ -19,7 +19,7 @@ class CheckProgress:
     def __init__(self, *, enabled: bool) -> None:
         self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                                   console=console(), transient=True) if enabled else None
-        self._task = None
+        self._task: TaskID | None = None
         self._count = 0
 
     def __enter__(self) -> CheckProgress:

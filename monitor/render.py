@@ -10,7 +10,7 @@ from rich.table import Table
 from monitor.facts import RouteStatus
 from storage.queries import ChangeRecord, SearchHit, SnapshotRecord
 
-__all__ = ["console", "print_changes", "print_hits", "print_history", "print_status"]
+__all__ = ["console", "print_changes", "print_history", "print_hits", "print_status"]
 
 
 def console() -> Console:

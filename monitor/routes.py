@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from monitor.facts import Evidence, Fact, RouteStatus, apply_fact
 from storage.models import Document, Snapshot, Source
 
-__all__ = ["fact_from_json", "fact_to_json", "route_history", "route_table", "status_as_fact", "status_json"]
+__all__ = ["fact_from_json", "fact_to_json", "route_history", "route_table", "status_as_fact"]
 
 
 def fact_to_json(fact: Fact) -> dict[str, Any]:
@@ -69,7 +69,8 @@ def _evidence_rows(session: Session, exclude_document: int | None) -> list[tuple
     )
     if exclude_document is not None:
         query = query.where(Snapshot.document_id != exclude_document)
-    rows, last_by_doc = [], {}
+    rows: list[tuple[Any, ...]] = []
+    last_by_doc: dict[int, str] = {}
     for row in session.execute(query):
         if not row.facts:
             continue
@@ -102,21 +103,3 @@ def route_table(session: Session, *, exclude_document: int | None = None) -> lis
 def route_history(session: Session, route: tuple[str, str]) -> list[RouteStatus]:
     """How one route's status evolved, one entry per piece of evidence, oldest first."""
     return _fold(session).get(frozenset(route), [])
-
-
-def status_json(row: RouteStatus) -> dict[str, Any]:
-    as_of: datetime = row.as_of
-    return {
-        "route": list(row.route),
-        "trains": sorted(row.trains),
-        "status": row.status,
-        "days": list(row.days),
-        "effective": row.effective.isoformat() if row.effective else None,
-        "departs": row.departs,
-        "arrives": row.arrives,
-        "duration_min": row.duration_min,
-        "as_of": as_of.isoformat(),
-        "evidence": [
-            {"source": e.source, "url": e.url, "snapshot": e.snapshot, "quote": e.quote} for e in row.evidence
-        ],
-    }

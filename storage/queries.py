@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.blobs import BlobStore
@@ -226,6 +226,7 @@ def item_urls(session: Session, source: str, limit: int) -> list[str]:
 def search(session: Session, terms: str, limit: int = 50) -> list[SearchHit]:
     """Full-text search over every stored version of every document, newest first."""
     dialect = session.get_bind().dialect.name
+    match: ColumnElement[bool]
     if dialect == "sqlite" and len(terms) >= 3:
         phrase = '"' + terms.replace('"', '""') + '"'
         ids = select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :q"))

@@ -54,7 +54,7 @@ class LiveSite:
                 if page is None:
                     self._answer(404, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
                     return
-                etag = '"%s"' % hashlib.sha1(page.text.encode()).hexdigest()[:16]
+                etag = f'"{hashlib.sha1(page.text.encode()).hexdigest()[:16]}"'
                 if page.validators and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
                     self.send_header("ETag", etag)

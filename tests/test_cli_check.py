@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from livesite import LiveSite
 
 pytestmark = pytest.mark.slow

@@ -78,6 +78,10 @@ ERRORS = yaml.safe_load("""
   says: ["sources[0] (a)", "field 'ignore'", "not a valid regex"]
 - config: {sources: [{name: a, kind: page, url: "http://x.org/"}, {name: a, kind: page, url: "http://y.org/"}]}
   says: ["two sources are named 'a'"]
+- config: {sources: [{name: a, kind: page, url: "http://x.org/", select: "div[[["}]}
+  says: ["sources[0] (a)", "field 'select'", "invalid selector"]
+- config: {sources: [{name: a, kind: index, url: "http://x.org/", links: "xpath://a[@"}]}
+  says: ["sources[0] (a)", "field 'links'", "invalid selector"]
 - config: {crawl: {timeout: soon}}
   says: ["field 'crawl.timeout'", "not a duration"]
 - config: {crawl: {concurrency: 0}}

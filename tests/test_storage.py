@@ -76,11 +76,15 @@ def _stored_bytes(archive: Archive) -> int:
 
 def test_a_failed_unit_of_work_leaves_nothing_behind(database_url: str) -> None:
     archive = Archive(database_url)
-    with pytest.raises(RuntimeError), archive.unit() as unit:
-        source = unit.source("s", "page", "https://example.org/", NOW)
-        doc = unit.document(source.id, "https://example.org/", "page", NOW)
-        unit.add_snapshot(doc.id, NewSnapshot(NOW, 200, doc.url, {}, b"<p>x</p>", text="x"))
-        raise RuntimeError("crash between snapshot and commit")
+    def crash_before_commit() -> None:
+        with archive.unit() as unit:
+            source = unit.source("s", "page", "https://example.org/", NOW)
+            doc = unit.document(source.id, "https://example.org/", "page", NOW)
+            unit.add_snapshot(doc.id, NewSnapshot(NOW, 200, doc.url, {}, b"<p>x</p>", text="x"))
+            raise RuntimeError("crash between snapshot and commit")
+
+    with pytest.raises(RuntimeError):
+        crash_before_commit()
     with archive.reading() as session:
         assert session.scalar(select(func.count()).select_from(Snapshot)) == 0
         assert queries.source_health(session) == []
