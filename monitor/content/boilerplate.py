@@ -85,10 +85,9 @@ class TextWeights:
     def total(self, el: etree._Element) -> int:
         found = self._total.get(el)
         if found is None:
-            if el.tag in _SMALL_TAGS:  # short text: cheaper in Python than through XPath
-                found = len(" ".join("".join(el.itertext()).split()))
-            else:
-                found = int(_TEXT_LEN(el))
+            # short elements are cheaper to measure in Python than through XPath
+            small = el.tag in _SMALL_TAGS
+            found = len(" ".join("".join(el.itertext()).split())) if small else int(_TEXT_LEN(el))
             self._total[el] = found
         return found
 
