@@ -34,7 +34,7 @@ from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
-from crawler.exceptions import SinkFailed
+from crawler.exceptions import CrawlerError, SinkFailed
 from crawler.items import FetchedPage, FetchFailed, Item, Listing
 from crawler.plan import SourcePlan
 from crawler.resolver import GuardedResolver
@@ -122,8 +122,10 @@ def _quiet_scrapy(settings: Settings) -> None:
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or logging.WARNING)
 
 
-def _finish(counter: _CountingSink, started: float) -> CrawlStats:
+def _finish(runner: CrawlerRunnerBase, counter: _CountingSink, started: float) -> CrawlStats:
     stats = counter.stats(time.monotonic() - started)
+    if runner.bootstrap_failed:
+        raise CrawlerError("a crawler could not start (the log says why); some sources were not fetched")
     if counter.error is not None:
         raise SinkFailed(f"the item sink failed: {counter.error}") from counter.error
     logger.info("crawl done: %s", stats)
@@ -149,7 +151,7 @@ async def crawl(
     counter = _CountingSink(sink, progress)
     _start(runner, plans, counter)
     await runner.join()
-    return _finish(counter, started)
+    return _finish(runner, counter, started)
 
 
 def crawl_deferred(
@@ -179,4 +181,4 @@ def run_crawl(
     counter = _CountingSink(sink, progress)
     _start(process, plans, counter)
     process.start(install_signal_handlers=threading.current_thread() is threading.main_thread())
-    return _finish(counter, started)
+    return _finish(process, counter, started)

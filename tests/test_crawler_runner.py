@@ -48,6 +48,10 @@ def test_a_crawl_of_nothing_is_quick_and_empty(crawl_worker, make_config) -> Non
     assert (result.stats.pages, result.stats.failures) == (0, 0)
 
 
+class _Runner:
+    bootstrap_failed = False
+
+
 def test_sink_errors_do_not_stop_the_crawl_but_are_raised_at_the_end() -> None:
     seen: list[str] = []
 
@@ -65,7 +69,7 @@ def test_sink_errors_do_not_stop_the_crawl_but_are_raised_at_the_end() -> None:
     assert seen == ["https://a/", "https://b/"]
     assert progress == ["s: 200 https://a/", "s: failed https://b/: connection refused"]
     with pytest.raises(SinkFailed, match="disk full"):
-        _finish(counter, 0.0)
+        _finish(_Runner(), counter, 0.0)
 
 
 def test_stats_count_what_went_through() -> None:
@@ -73,6 +77,6 @@ def test_stats_count_what_went_through() -> None:
     now = datetime.now(UTC)
     counter.process(Listing("s", "https://l/", 200, "https://l/", {}, b"12345", now, ("https://i/",)))
     counter.process(FetchedPage("s", "https://i/", "item", 304, "https://i/", {}, b"", now, "https://l/"))
-    stats = _finish(counter, 0.0)
+    stats = _finish(_Runner(), counter, 0.0)
     assert isinstance(stats, CrawlStats)
     assert (stats.pages, stats.listings, stats.bytes, stats.failures) == (1, 1, 5, 0)
