@@ -4,6 +4,10 @@ PostgreSQL is found at ``RAILWATCH_TEST_PG`` (default: the local server's
 ``test`` database).  When it cannot be reached the PostgreSQL variants skip
 with the reason, unless ``RAILWATCH_REQUIRE_SERVICES=1`` (set by ``.ci/run``),
 where an unreachable service fails the run instead.
+
+Crawler fixtures: ``mockserver`` (the local HTTP server of ``tests/mockserver.py``),
+``crawl_worker`` (crawls on one long-lived reactor in a worker process),
+``make_config`` and ``run_once`` (one blocking ``run_crawl`` in a fresh process).
 """
 
 from __future__ import annotations
