@@ -16,7 +16,7 @@ from monitor.content.decode import decode_html
 from monitor.content.extract import extract_text
 from monitor.content.normalize import comparison_key, normalize_text
 from monitor.diff import diff_texts
-from monitor.facts import matches_keywords
+from monitor.facts import matches_keywords, segment
 from storage.archive import NewEvent
 
 __all__ = ["Reading", "content_event", "new_event", "read_document", "removed_event"]
@@ -46,6 +46,17 @@ def relevant(text: str, keywords: Sequence[str]) -> bool:
     return not keywords or matches_keywords(text, keywords)
 
 
+def on_topic_lines(text: str, keywords: Sequence[str]) -> set[str | None]:
+    """The lines of every segment that mentions a keyword."""
+    return {
+        line.strip()
+        for part in segment(text)
+        if matches_keywords(part.text, keywords)
+        for line in part.text.split("\n")
+        if line.strip()
+    }
+
+
 def new_event(reading: Reading, keywords: Sequence[str]) -> NewEvent | None:
     """A ``new`` event for a document that appeared after the baseline, if it is on topic."""
     if not relevant(reading.title + "\n\n" + reading.text, keywords):
@@ -56,19 +67,22 @@ def new_event(reading: Reading, keywords: Sequence[str]) -> NewEvent | None:
 
 def content_event(before: str, after: str, keywords: Sequence[str],
                   snapshot_before: int | None) -> NewEvent | None:
-    """A ``content`` event when the watched text changed in a way a reader cares about."""
-    diff = diff_texts(comparison_key(before), comparison_key(after))
+    """A ``content`` event when the watched text changed in a way a reader cares about.
+
+    Clocks, counters and tokens are masked by the diff itself.  With keywords, only
+    changes inside a segment (a paragraph, or a question with its answer and
+    follow-on paragraphs) that mentions one of them count.
+    """
+    diff = diff_texts(before, after)
     if not diff.changed:
         return None
     if keywords:
-        blocks = [block for block in diff.changed_blocks
-                  if relevant("\n".join(filter(None, (block.before, block.after))), keywords)]
-        if not blocks:
+        old, new = on_topic_lines(before, keywords), on_topic_lines(after, keywords)
+        if not any(block.before in old or block.after in new for block in diff.changed_blocks):
             return None
-    real = diff_texts(before, after)
-    detail: dict[str, Any] = {"added": list(real.added[:20]), "removed": list(real.removed[:20])}
-    return NewEvent(kind="content", summary=f"Changed: {real.summary or diff.summary}",
-                    snapshot_before=snapshot_before, detail=detail)
+    detail: dict[str, Any] = {"added": list(diff.added[:20]), "removed": list(diff.removed[:20])}
+    return NewEvent(kind="content", summary=f"Changed: {diff.summary}", snapshot_before=snapshot_before,
+                    detail=detail)
 
 
 def removed_event(status: int, snapshot_before: int | None) -> NewEvent:

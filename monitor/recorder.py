@@ -159,7 +159,10 @@ class ArchiveRecorder:
             previous_text = unit.text_of(doc.latest_snapshot_id)
         published = reading.published or (item.entry.published.date() if item.entry and item.entry.published
                                            else None)
-        facts = self.facts.extract(reading.text, published or item.fetched_at.date(), source)
+        if changed or doc.latest_facts is None:
+            facts = self.facts.extract(reading.text, published or item.fetched_at.date(), source)
+        else:
+            facts = doc.latest_facts  # same watched text (noise aside): the same facts
         snapshot_id = unit.add_snapshot(doc.id, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
             headers=_kept(item.headers), body=item.body, text=reading.text, key_sha256=reading.key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -14,8 +15,8 @@ __all__ = ["console", "print_changes", "print_history", "print_hits", "print_sta
 
 
 def console() -> Console:
-    """stdout, without colour or wrapping surprises when it is not a terminal."""
-    return Console(highlight=False, soft_wrap=True)
+    """stdout; when it is not a terminal, wide enough that tables keep whole cells."""
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def print_changes(rows: Sequence[ChangeRecord]) -> None:

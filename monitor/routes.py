@@ -7,7 +7,6 @@ snapshots as JSON; this module converts them both ways.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.facts import Evidence, Fact, RouteStatus, apply_fact
+from storage.blobs import BlobStore
 from storage.models import Document, Snapshot, Source
 
 __all__ = ["fact_from_json", "fact_to_json", "route_history", "route_table", "status_as_fact"]
@@ -60,25 +60,24 @@ def status_as_fact(row: RouteStatus) -> Fact:
 
 def _evidence_rows(session: Session, exclude_document: int | None) -> list[tuple[Any, ...]]:
     query = (
-        select(Snapshot.id, Snapshot.document_id, Snapshot.facts, Snapshot.fetched_at, Snapshot.published,
+        select(Snapshot.id, Snapshot.document_id, Snapshot.facts_id, Snapshot.fetched_at, Snapshot.published,
                Document.url, Source.name)
         .join(Document, Document.id == Snapshot.document_id)
         .join(Source, Source.id == Document.source_id)
-        .where(Snapshot.facts.is_not(None))
+        .where(Snapshot.facts_id.is_not(None))
         .order_by(Snapshot.id)
     )
     if exclude_document is not None:
         query = query.where(Snapshot.document_id != exclude_document)
+    blobs = BlobStore(session)
     rows: list[tuple[Any, ...]] = []
-    last_by_doc: dict[int, str] = {}
+    last_by_doc: dict[int, int] = {}
     for row in session.execute(query):
-        if not row.facts:
-            continue
-        signature = json.dumps(row.facts, sort_keys=True)
-        if last_by_doc.get(row.document_id) == signature:
+        if last_by_doc.get(row.document_id) == row.facts_id:
             continue  # the same statement re-fetched: the first snapshot stating it is the evidence
-        last_by_doc[row.document_id] = signature
-        rows.append(tuple(row))
+        last_by_doc[row.document_id] = row.facts_id
+        rows.append((row.id, row.document_id, blobs.get_json(row.facts_id), row.fetched_at, row.published,
+                     row.url, row.name))
     rows.sort(key=lambda r: (r[4] or r[3].date(), r[3], r[0]))
     return rows
 

@@ -101,11 +101,12 @@ class UnitOfWork:
         status = key = facts = None
         if doc.latest_snapshot_id is not None:
             row = self.session.execute(
-                select(Snapshot.status, Snapshot.key_sha256, Snapshot.facts).where(
+                select(Snapshot.status, Snapshot.key_sha256, Snapshot.facts_id).where(
                     Snapshot.id == doc.latest_snapshot_id
                 )
             ).one()
-            status, key, facts = row.status, row.key_sha256, row.facts
+            status, key = row.status, row.key_sha256
+            facts = self.blobs.get_json(row.facts_id) if row.facts_id is not None else None
         return DocumentState(
             id=doc.id,
             url=doc.url,
@@ -149,6 +150,7 @@ class UnitOfWork:
             text_base = self._handle(prev.text_id)
         body = self.blobs.put(snap.body, body_base) if snap.body is not None else None
         text = self.blobs.put(snap.text.encode("utf-8"), text_base) if snap.text is not None else None
+        facts = self.blobs.put_json(list(snap.facts)) if snap.facts else None
         row = Snapshot(
             document_id=document_id,
             fetched_at=snap.fetched_at,
@@ -161,7 +163,7 @@ class UnitOfWork:
             encoding=snap.encoding,
             title=snap.title,
             published=snap.published,
-            facts=list(snap.facts) if snap.facts is not None else None,
+            facts_id=facts.id if facts else None,
         )
         self.session.add(row)
         self.session.flush()

@@ -12,7 +12,9 @@ copy would cost, the version becomes the new keyframe.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import zstandard
 from sqlalchemy import select
@@ -80,6 +82,13 @@ class BlobStore:
         if hashlib.sha256(data).digest() != row.sha256:
             raise ArchiveCorrupt(f"blob {blob_id} does not match its checksum")
         return data
+
+    def put_json(self, value: Any) -> StoredBlob:
+        """Store a JSON value once (keys sorted, so equal values share one blob)."""
+        return self.put(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
+
+    def get_json(self, blob_id: int) -> Any:
+        return json.loads(self.get(blob_id))
 
     def stored(self, blob_id: int) -> StoredBlob:
         """The chaining handle of an existing blob."""

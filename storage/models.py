@@ -112,7 +112,11 @@ class Blob(Base):
 
 
 class Snapshot(Base):
-    """One fetch of a document: response, extracted text and facts. Never rewritten."""
+    """One fetch of a document: response, extracted text and facts. Never rewritten.
+
+    Body, text and facts (JSON) are blobs: a re-fetch that states the same facts
+    points at the same facts blob instead of storing them again.
+    """
 
     __tablename__ = "snapshots"
     __table_args__ = (Index("ix_snapshots_document_fetched", "document_id", "fetched_at"),)
@@ -129,7 +133,7 @@ class Snapshot(Base):
     encoding: Mapped[str | None] = mapped_column(String(40), default=None)
     title: Mapped[str | None] = mapped_column(Text, default=None)
     published: Mapped[date | None] = mapped_column(Date, default=None)
-    facts: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    facts_id: Mapped[int | None] = mapped_column(ForeignKey("blobs.id"), default=None)
 
 
 class Event(Base):

@@ -158,10 +158,11 @@ def _snapshot_query() -> Any:
     )
 
 
-def _record(row: Any) -> SnapshotRecord:
+def _record(session: Session, row: Any) -> SnapshotRecord:
     snap, url, source, size = row
+    facts = BlobStore(session).get_json(snap.facts_id) if snap.facts_id is not None else None
     return SnapshotRecord(snap.id, source, url, snap.fetched_at, snap.status, snap.final_url, snap.headers,
-                          size, snap.encoding, snap.title, snap.published, snap.facts, snap.body_id, snap.text_id)
+                          size, snap.encoding, snap.title, snap.published, facts, snap.body_id, snap.text_id)
 
 
 def snapshots(session: Session, *, url: str | None = None, source: str | None = None) -> list[SnapshotRecord]:
@@ -171,12 +172,12 @@ def snapshots(session: Session, *, url: str | None = None, source: str | None = 
         query = query.where(or_(Document.url == url, Snapshot.final_url == url))
     if source is not None:
         query = query.where(Source.name == source)
-    return [_record(row) for row in session.execute(query)]
+    return [_record(session, row) for row in session.execute(query)]
 
 
 def snapshot(session: Session, snapshot_id: int) -> SnapshotRecord | None:
     row = session.execute(_snapshot_query().where(Snapshot.id == snapshot_id)).first()
-    return None if row is None else _record(row)
+    return None if row is None else _record(session, row)
 
 
 def body_of(session: Session, record: SnapshotRecord) -> bytes | None:

@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("encoding", sa.String(40)),
         sa.Column("title", sa.Text),
         sa.Column("published", sa.Date),
-        sa.Column("facts", sa.JSON),
+        sa.Column("facts_id", sa.Integer, sa.ForeignKey("blobs.id")),
     )
     op.create_index("ix_snapshots_document_fetched", "snapshots", ["document_id", "fetched_at"])
     op.create_table(
