@@ -51,7 +51,7 @@ class ArchiveRecorder:
         self.clock = clock
         self.facts = FactsEngine(archive, config)
         self.outcomes: dict[str, SourceOutcome] = {}
-        self._sources: dict[str, tuple[int, bool]] = {}
+        self._sources: dict[str, tuple[int, datetime | None]] = {}
 
     def begin(self, sources: list[SourceConfig]) -> None:
         """Register the sources of this run and note which still await their baseline."""
@@ -59,7 +59,7 @@ class ArchiveRecorder:
         with self.archive.unit() as unit:
             for source in sources:
                 row = unit.source(source.name, source.kind, source.url, now)
-                self._sources[source.name] = (row.id, row.baseline_at is not None)
+                self._sources[source.name] = (row.id, row.baseline_at)
                 self.outcomes[source.name] = SourceOutcome(source.name)
 
     def process(self, item: Item) -> None:
@@ -82,7 +82,7 @@ class ArchiveRecorder:
         now = self.clock()
         with self.archive.unit() as unit:
             for name, outcome in self.outcomes.items():
-                source_id = self._sources.get(name, (None, False))[0]
+                source_id = self._sources.get(name, (None, None))[0]
                 if source_id is None:
                     continue
                 row = unit.session.get_one(Source, source_id)
@@ -116,7 +116,8 @@ class ArchiveRecorder:
                 unit.touch(listed.id, item.fetched_at, listed=True)
 
     def _page(self, item: FetchedPage, outcome: SourceOutcome) -> int:
-        source_id, baselined = self._sources[item.source]
+        source_id, baseline_at = self._sources[item.source]
+        baselined = baseline_at is not None
         source = self.config.source(item.source)
         with self.archive.unit() as unit:
             doc = unit.document(source_id, item.url, item.role, item.fetched_at)
@@ -134,7 +135,8 @@ class ArchiveRecorder:
                                     url=item.final_url, select=source.select,
                                     ignore_selectors=source.ignore_selectors,
                                     ignore_patterns=source.ignore_patterns)
-            return self._content(unit, source_id, source, doc, item, reading, baselined)
+            appeared = baseline_at is not None and doc.first_seen_at > baseline_at
+            return self._content(unit, source_id, source, doc, item, reading, baselined, appeared)
 
     def _gone(self, unit: UnitOfWork, source_id: int, doc: DocumentState, item: FetchedPage,
               baselined: bool) -> int:
@@ -152,7 +154,8 @@ class ArchiveRecorder:
         return 1
 
     def _content(self, unit: UnitOfWork, source_id: int, source: SourceConfig, doc: DocumentState,
-                 item: FetchedPage, reading: Reading, baselined: bool) -> int:
+                 item: FetchedPage, reading: Reading, baselined: bool, appeared: bool) -> int:
+        """Store a 200 answer; ``appeared``: the document was first listed after the baseline."""
         previous_text = None
         changed = doc.latest_key != reading.key
         if doc.latest_snapshot_id is not None and changed:
@@ -174,7 +177,7 @@ class ArchiveRecorder:
             return 0
         events: list[NewEvent] = []
         first_content = doc.latest_snapshot_id is None or doc.latest_status in GONE
-        if doc.role == "item" and first_content and doc.latest_snapshot_id is None:
+        if doc.role == "item" and doc.latest_snapshot_id is None and appeared:
             announced = new_event(reading, source.keywords)
             if announced is not None:
                 events.append(announced)
