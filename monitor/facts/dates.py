@@ -7,6 +7,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from .gate import Gated, gated
+
 __all__ = ["DateMention", "find_dates", "reference_date"]
 
 _EN_MONTHS = {
@@ -37,31 +39,31 @@ _RU_MONTH_RE = (r"(январ[яь]|феврал[яь]|марта?|апрел[я
                 r"|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь])")
 _CJK_NUM = r"(\d{1,2})"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
-    ("dmy", re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")),
-    ("zh", re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")),
-    ("ko", re.compile(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일")),
-    ("ko_rel", re.compile(r"(내달|다음\s*달|이달|이번\s*달)\s*(\d{1,2})\s*일")),
-    ("zh_rel", re.compile(r"(下月|本月)\s*(\d{1,2})\s*[日号號]")),
-    ("en_dm", re.compile(
+_PATTERNS: list[tuple[str, Gated]] = [
+    ("iso", gated(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
+    ("dmy", gated(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")),
+    ("zh", gated(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")),
+    ("ko", gated(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일")),
+    ("ko_rel", gated(r"(내달|다음\s*달|이달|이번\s*달)\s*(\d{1,2})\s*일")),
+    ("zh_rel", gated(r"(下月|本月)\s*(\d{1,2})\s*[日号號]")),
+    ("en_dm", gated(
         rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.I)),
-    ("en_md", re.compile(rf"\b({_EN_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
-    ("ru", re.compile(rf"(?<!\d)(\d{{1,2}})\s+{_RU_MONTH_RE}(?:\s+(\d{{4}})\s*(?:года|г\.?)?)?", re.I)),
-    ("day_only", re.compile(r"(?<![\d.:/年월月\-])(\d{1,2})\s*(?:일|日|号)(?!\s*[월月])")),
-    ("relative", re.compile(r"\b(today|tomorrow|yesterday)\b|(今天|今日|明天|明日|昨天|昨日)(?!\d)"
+    ("en_md", gated(rf"\b({_EN_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
+    ("ru", gated(rf"(?<!\d)(\d{{1,2}})\s+{_RU_MONTH_RE}(?:\s+(\d{{4}})\s*(?:года|г\.?)?)?", re.I)),
+    ("day_only", gated(r"(?<![\d.:/年월月\-])(\d{1,2})\s*(?:일|日|号)(?!\s*[월月])")),
+    ("relative", gated(r"\b(today|tomorrow|yesterday)\b|(今天|今日|明天|明日|昨天|昨日)(?!\d)"
                             r"|(오늘|내일|어제)|(?<![а-яё])(сегодня|завтра|вчера)(?![а-яё])", re.I)),
-    ("weekday", re.compile(r"\b(?:starting|from|on|beginning|effective)\s+(?:this\s+|next\s+)?"
+    ("weekday", gated(r"\b(?:starting|from|on|beginning|effective)\s+(?:this\s+|next\s+)?"
                            r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
 ]
 
 # Markers that make a date the start of a status or schedule ("from", 起, 부터, с).
-_FROM_BEFORE = re.compile(
+_FROM_BEFORE = gated(
     r"(?:\bfrom|\bstarting(?:\s+on|\s+from)?|\bbeginning(?:\s+on)?|\beffective(?:\s+from)?|\bas\s+of"
     r"|\bsince|自|从|從|\bс|\bсо|\bначиная\s+с)\s*(?:\w+\s+)?$",
     re.I,
 )
-_FROM_AFTER = re.compile(r"^\s*(?:起|开始|開始|부터|이후|以来)")
+_FROM_AFTER = gated(r"^\s*(?:起|开始|開始|부터|이후|以来)")
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime.date | None,
     return None
 
 
-_RANGE = re.compile(r"\s*(?:至|到|-|–|—|~|to|until|till|through|по|до|부터|～)\s*", re.I)
+_RANGE = gated(r"\s*(?:至|到|-|–|—|~|to|until|till|through|по|до|부터|～)\s*", re.I)
 
 
 def _marked(text: str, start: int, end: int) -> bool:

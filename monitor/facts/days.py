@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from .gate import gated
 from .model import DAYS
 
 __all__ = ["ALL_DAYS", "parse_days"]
 
 ALL_DAYS: tuple[str, ...] = DAYS
 
-_DAILY = re.compile(
+_DAILY = gated(
     r"\bdaily\b|\bevery\s*day\b|\beach\s+day\b|\bonce\s+a\s+day\b|\btwice\s+a\s+day\b|\bseven\s+days\s+a\s+week\b"
     r"|\b(?:once|twice|\w+\s+times)\s+daily\b|\bround\s+the\s+week\b"
     r"|每日|每天|天天|逐日|매일|날마다|ежедневно|каждый\s+день|ежедневн",
@@ -22,49 +23,49 @@ _EN_DAY = {
     "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
     "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
 }
-_EN_DAY_RE = re.compile(
+_EN_DAY_RE = gated(
     r"\b(mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?"
     r"|sun(?:day)?)(s?)\b\.?",
     re.I,
 )
-_EN_RECURRING = re.compile(r"\b(?:every|each|weekly|a\s+week|per\s+week)\W*$", re.I)
-_EN_WEEKDAYS = re.compile(r"\b(?:on\s+)?weekdays\b|\bevery\s+weekday\b", re.I)
-_EN_LIST_GAP = re.compile(r"\s*(?:,|/|&|and|or|,\s*and|,\s*or)\s*", re.I)
-_EN_DAY_RANGE = re.compile(
+_EN_RECURRING = gated(r"\b(?:every|each|weekly|a\s+week|per\s+week)\W*$", re.I)
+_EN_WEEKDAYS = gated(r"\b(?:on\s+)?weekdays\b|\bevery\s+weekday\b", re.I)
+_EN_LIST_GAP = gated(r"\s*(?:,|/|&|and|or|,\s*and|,\s*or)\s*", re.I)
+_EN_DAY_RANGE = gated(
     r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|–|—|to|through|thru)\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
     re.I,
 )
 
 _ZH_NUM = {"一": 0, "1": 0, "二": 1, "2": 1, "三": 2, "3": 2, "四": 3, "4": 3, "五": 4, "5": 4,
            "六": 5, "6": 5, "日": 6, "天": 6, "七": 6, "7": 6}
-_ZH_LIST = re.compile(
+_ZH_LIST = gated(
     r"(?:每周|每週|逢|周|週|星期|礼拜|禮拜)([一二三四五六日天](?:[、,，/和及与與至到]*[一二三四五六日天])*)"
 )
-_ZH_RANGE = re.compile(
+_ZH_RANGE = gated(
     r"(?:周|週|星期)([一二三四五六日天])\s*[至到\-—~]\s*(?:周|週|星期)?([一二三四五六日天])"
 )
 
 _KO_DAY = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
-_KO_LIST = re.compile(r"([월화수목금토일](?:\s*[·,、/]\s*[월화수목금토일])*)\s*요일")
-_KO_RECURRING_AFTER = re.compile(r"\s*(?:마다|에서|로|으로|\s*출발로|\s*운행으로)")
-_KO_PAREN_LIST = re.compile(r"[(（]\s*([월화수목금토일](?:\s*[·,、/]\s*[월화수목금토일])+)\s*[)）]")
-_KO_SINGLE_IN_PARENS = re.compile(r"\(\s*[월화수목금토일]\s*\)")
+_KO_LIST = gated(r"([월화수목금토일](?:\s*[·,、/]\s*[월화수목금토일])*)\s*요일")
+_KO_RECURRING_AFTER = gated(r"\s*(?:마다|에서|로|으로|\s*출발로|\s*운행으로)")
+_KO_PAREN_LIST = gated(r"[(（]\s*([월화수목금토일](?:\s*[·,、/]\s*[월화수목금토일])+)\s*[)）]")
+_KO_SINGLE_IN_PARENS = gated(r"\(\s*[월화수목금토일]\s*\)")
 
 _RU_DAY = {"понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5, "воскресень": 6,
            "пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6}
 # Abbreviated days count only in a list: "пн, ср, пт" (a lone "ср" is a word).
 _RU_ABBR = r"(пн|вт|ср|чт|пт|сб|вс)\.?"
-_RU_ABBR_LIST = re.compile(rf"(?<![а-яё]){_RU_ABBR}(?:\s*[,/;и]\s*{_RU_ABBR}(?![а-яё]))+", re.I)
-_RU_ABBR_RANGE = re.compile(rf"(?<![а-яё]){_RU_ABBR}\s*[-–—]\s*{_RU_ABBR}(?![а-яё])", re.I)
-_RU_DAY_RE = re.compile(r"(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*", re.I)
-_RU_RANGE = re.compile(r"с\s+(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*\s+по\s+"
+_RU_ABBR_LIST = gated(rf"(?<![а-яё]){_RU_ABBR}(?:\s*[,/;и]\s*{_RU_ABBR}(?![а-яё]))+", re.I)
+_RU_ABBR_RANGE = gated(rf"(?<![а-яё]){_RU_ABBR}\s*[-–—]\s*{_RU_ABBR}(?![а-яё])", re.I)
+_RU_DAY_RE = gated(r"(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*", re.I)
+_RU_RANGE = gated(r"с\s+(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*\s+по\s+"
                        r"(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*", re.I)
 
-_RU_RECURRING = re.compile(r"(?<![а-яё])(?:по\s+(?:понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)"
+_RU_RECURRING = gated(r"(?<![а-яё])(?:по\s+(?:понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)"
                            r"|кажд|еженедельно)", re.I)
 
 # "from Fridays to Saturdays", 由周五调整为周六, 금요일에서 토요일로, с пятницы на субботу
-_CHANGE = re.compile(
+_CHANGE = gated(
     r"(?:\bfrom\b(?P<en>.{1,40}?)\bto\b)"
     r"|(?:(?:由|从|從)(?P<zh>[^，。；]{1,20}?)(?:调整|調整|改|变更|變更)[为為到至])"
     r"|(?:(?P<ko>[월화수목금토일·,\s]+요일)에서)"
@@ -72,7 +73,7 @@ _CHANGE = re.compile(
     re.I,
 )
 # "(previously Wednesdays and Saturdays)", （原每周二、四开行）, (ранее — по средам)
-_FORMERLY = re.compile(
+_FORMERLY = gated(
     r"[(（][^()（）]*(?:previously|formerly|earlier|instead\s+of|原|此前|以前|ранее|прежде|이전|기존)[^()（）]*[)）]"
     r"|(?:instead\s+of|rather\s+than|вместо)\s+[^,;.]+",
     re.I,

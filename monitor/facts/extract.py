@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .dates import DateMention, find_dates, reference_date
 from .days import parse_days
+from .gate import scope
 from .gazetteer import Gazetteer
 from .model import Fact
 from .observation import Observation
@@ -101,15 +102,23 @@ def _route_for(part: RoutePart, sentence: str, ctx: _Context) -> tuple[str, str]
 
 
 def _sentence_observations(sentence: str, position: int, ctx: _Context, gazetteer: Gazetteer,
-                           published: datetime.date | None) -> Iterator[Observation]:
+                           published: datetime.date | None) -> list[Observation]:
+    """What one sentence says about each route it names (or the route it continues)."""
     text = strip_formerly(sentence)
     parts = split_routes(text, gazetteer)
     routes = [_route_for(part, text, ctx) for part in parts]
     if all(route is None for route in routes):
-        return
-    vetoes = (is_hearsay, is_special_train, is_other_mode, is_before_era)
-    if any(veto(sentence) for veto in vetoes):
-        return
+        return []
+    if any(veto(sentence) for veto in _VETOES):
+        return []
+    return list(_stated(parts, routes, sentence, position, ctx, published))
+
+
+_VETOES = (is_hearsay, is_special_train, is_other_mode, is_before_era)
+
+
+def _stated(parts: list[RoutePart], routes: list[tuple[str, str] | None], sentence: str, position: int,
+            ctx: _Context, published: datetime.date | None) -> Iterator[Observation]:
     found = []
     for part in parts:
         dates = find_dates(part.text, published)
@@ -164,8 +173,9 @@ def _observe(text: str, published: datetime.date | None, gazetteer: Gazetteer | 
             continue
         lines = sentences(unit.text)
         for i, sentence in enumerate(lines):
-            _pair_across(sentence, lines[i + 1] if i + 1 < len(lines) else "", ctx, gz)
-            out.extend(_sentence_observations(sentence, position, ctx, gz, published))
+            with scope(sentence):
+                _pair_across(sentence, lines[i + 1] if i + 1 < len(lines) else "", ctx, gz)
+                out.extend(_sentence_observations(sentence, position, ctx, gz, published))
             position += 1
     return out, ctx.first_seen
 

@@ -37,6 +37,8 @@ _NOT_STATION_AFTER = re.compile(
     r"\s*(?:River|river|Bridge|bridge|[Tt]ime\b|江|철교|다리|대교|大桥|大橋|时间|時間|시간|Oblast|область|мост)"
 )
 
+# Texts whose mentions a gazetteer keeps (a sentence is looked up several times).
+_MAX_REMEMBERED = 4096
 _RU_VOWELS = "аеёиоуыэюя"
 _ALPHABETIC = re.compile("[A-Za-zА-Яа-яЁё]")
 # Words of alphabetic scripts (apostrophes and breves belong to the word: P'yongyang, Sinŭiju).
@@ -72,6 +74,9 @@ class Gazetteer:
     _words: dict[tuple[str, ...], str] = field(init=False, repr=False, compare=False)
     _longest: int = field(init=False, repr=False, compare=False)
     _substrings: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    _first_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    _first_chars: frozenset[str] = field(init=False, repr=False, compare=False)
+    _found: dict[str, tuple[Mention, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         words: dict[tuple[str, ...], str] = {}
@@ -91,6 +96,10 @@ class Gazetteer:
         object.__setattr__(self, "_longest", max((len(k) for k in words), default=1))
         ordered = sorted(substrings.items(), key=lambda kv: -len(kv[0]))
         object.__setattr__(self, "_substrings", tuple(ordered))
+        # Cheap tests first: a text with none of these holds no name of that kind.
+        object.__setattr__(self, "_first_words", frozenset(k[0] for k in words))
+        object.__setattr__(self, "_first_chars", frozenset(s[0] for s, _ in ordered if s))
+        object.__setattr__(self, "_found", {})
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -114,11 +123,15 @@ class Gazetteer:
 
     def _word_mentions(self, text: str) -> list[Mention]:
         tokens = list(_WORD.finditer(text))
+        lowered = [t.group(0).lower() for t in tokens]
         out = []
         i = 0
         while i < len(tokens):
+            if lowered[i] not in self._first_words:
+                i += 1
+                continue
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                key = tuple(t.group(0).lower() for t in tokens[i:i + size])
+                key = tuple(lowered[i:i + size])
                 name = self._words.get(key)
                 if name is not None:
                     out.append(Mention(tokens[i].start(), tokens[i + size - 1].end(), name))
@@ -128,7 +141,9 @@ class Gazetteer:
         return out
 
     def _substring_mentions(self, text: str) -> list[Mention]:
-        out = []
+        out: list[Mention] = []
+        if self._first_chars.isdisjoint(text):
+            return out
         for spelling, canonical in self._substrings:
             start = text.find(spelling)
             while start != -1:
@@ -138,6 +153,14 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """Station mentions in text order (the longest spelling wins; rivers and bridges are skipped)."""
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= _MAX_REMEMBERED:
+                self._found.clear()
+            found = self._found[text] = tuple(self._find(text))
+        return list(found)
+
+    def _find(self, text: str) -> list[Mention]:
         candidates = self._word_mentions(text) + self._substring_mentions(text)
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
         out: list[Mention] = []

@@ -5,32 +5,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gate import gated
 from .gazetteer import Gazetteer, Mention
 
 __all__ = ["RoutePart", "split_routes", "stations_in"]
 
-_VIA_AFTER = re.compile(r"^[^,，。.;；]{0,14}?(?:경유|거쳐|거치)")
-_VIA_BEFORE = re.compile(r"(?:\bvia|\bthrough|\bby\s+way\s+of|через|经由|經由|途经|途經|经过|經過)"
+_VIA_AFTER = gated(r"^[^,，。.;；]{0,14}?(?:경유|거쳐|거치)")
+_VIA_BEFORE = gated(r"(?:\bvia|\bthrough|\bby\s+way\s+of|через|经由|經由|途经|途經|经过|經過)"
                          r"[^,，。.;；]{0,12}$", re.I)
 # 新华社平壤3月12日电, Pyongyang, March 12 (KCNA)
-_CJK_DATELINE = re.compile(
+_CJK_DATELINE = gated(
     r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*电|,\s*[A-Z][a-z]+\.?\s+\d{1,2}\s*\((?:KCNA|Xinhua|TASS)"
 )
-_CONNECTOR = re.compile(
+_CONNECTOR = gated(
     r"^\s*(?:[-–—－―→↔⇄/~]|至|到|往|发往|發往|开往|開往|直达|直達|to|에서|에|в|во|до|на|—)"
     r"\s*(?:[^\d,，。.;；:：]{0,10})$",
     re.I,
 )
 # "A and B" is a route only "between A and B" (A与B之间, A와 B를 잇는, между A и B); else a list.
-_WEAK_CONNECTOR = re.compile(
+_WEAK_CONNECTOR = gated(
     r"^\s*(?:与|與|和|及|and|&|와|과|및|и|,|、)\s*(?:[^\d,，。.;；:：]{0,10})$", re.I
 )
-_BETWEEN_BEFORE = re.compile(
+_BETWEEN_BEFORE = gated(
     r"(?:\bbetween|\blinking|\bconnecting|\bjoining|\blinks|\bconnects|между|связывающ\w*|соединяющ\w*)"
     r"\s+(?:\S+\s+){0,3}$",
     re.I,
 )
-_BETWEEN_AFTER = re.compile(r"^\S{0,6}?\s*(?:之间|之間|间|間|사이|잇는|오가는|을\s*잇|를\s*잇|연결|간\s)")
+_BETWEEN_AFTER = gated(r"^\S{0,6}?\s*(?:之间|之間|间|間|사이|잇는|오가는|을\s*잇|를\s*잇|연결|간\s)")
 
 
 @dataclass(frozen=True)

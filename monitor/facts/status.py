@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from .gate import gated
+
 __all__ = [
     "clause_status",
     "has_service_cue",
@@ -18,12 +20,12 @@ __all__ = [
     "tickets",
 ]
 
-_CANCELLED = re.compile(
+_CANCELLED = gated(
     r"\bcancel+(?:ed|s|ation)?\b|\bdiscontinu|\bscrapped\b|\baxed\b|\bwithdrawn\b|取消|撤销|撤銷|(?<![暂暫])停办|(?<![暂暫])停辦"
     r"|폐지|운행\s*취소|отмен[а-яё]*|снят[аоы]?\s+с\s+курсирования|упраздн",
     re.I,
 )
-_SUSPENDED = re.compile(
+_SUSPENDED = gated(
     r"\bsuspen(?:d|ds|ded|sion|ding)\b|\bhalt(?:s|ed)?\b|\bpaus(?:e|es|ed)\b|\bstop(?:s|ped)?\s+running\b"
     r"|\bno\s+longer\s+(?:run|operat)|\bout\s+of\s+service\b|\buntil\s+further\s+notice\b|\bwill\s+not\s+run\b"
     r"|\bclosed\s+to\s+(?:passenger|traffic)|\bhalted\b|\bon\s+hold\b|\bwill\s+not\s+operate\b|\bwon't\s+(?:run|operate)\b"
@@ -33,7 +35,7 @@ _SUSPENDED = re.compile(
     r"|приостан|прекращ[аеё]|прекрат|не\s+будет\s+курсировать|временно\s+не\s+курсир",
     re.I,
 )
-_RESUMED = re.compile(
+_RESUMED = gated(
     r"\bresum(?:e|es|ed|ing|ption)\b|\brestart(?:s|ed|ing)?\b|\breopen(?:s|ed|ing)?\b|\brestor(?:e|es|ed|ing)\b"
     r"|\brelaunch|\breturn(?:s|ed|ing)?\s+(?:on|from|to\s+service|with)|\bback\s+(?:in|into)\s+service\b"
     r"|\bre-?establish|\breinstat|\brelaunch|\bback\s+on\s+track\b"
@@ -43,7 +45,7 @@ _RESUMED = re.compile(
     r"|возобнов|восстанов|вновь\s+(?:будет\s+)?курсир|снова\s+(?:будет\s+)?курсир",
     re.I,
 )
-_RUNS = re.compile(
+_RUNS = gated(
     r"\bruns?\b|\brunning\b|\boperat(?:e|es|ed|ing|ion)\b|\bin\s+service\b"
     r"|开行|開行|运行|運行|运营|運營|开通|開通|通车|通車|发车|發車|开出|開出|首发|首發|首趟|双向开行"
     r"|운행(?:한다|하며|하고|된다|되며|되고|돼|중|하는|되는|할|될|을\s*시작|했|됐|하였|되었)|운영|다닌다|오간다|왕복"
@@ -51,24 +53,24 @@ _RUNS = re.compile(
     r"|курсир|ходит|ходят|будет\s+ходить|отправля|отправит|следует|следуют|запущ|запуска|запуст",
     re.I,
 )
-_NOT_A_SERVICE = re.compile(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b", re.I)
+_NOT_A_SERVICE = gated(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b", re.I)
 # Other modes of transport: a sentence about them states nothing about a train service.
-_OTHER_MODE = re.compile(
+_OTHER_MODE = gated(
     r"\bflights?\b|\bairlines?\b|\bair\s+(?:route|link|service)s?\b|\bbus(?:es)?\b|\bferr(?:y|ies)\b"
     r"|\btrucks?\b|\bcargo\s+ships?\b|航班|航线|航線|客机|客機|巴士|大巴|客轮|客輪|货车|貨車|卡车|卡車"
     r"|항공|비행기|버스|여객선|트럭|авиа|самол[её]т|автобус|паром|грузовик",
     re.I,
 )
-_TICKETING = re.compile(
+_TICKETING = gated(
     r"\bticket|\bsales?\b|\bbooking|售票|购票|購票|订票|訂票|车票|車票|退票|예매|매표|승차권|билет|касс|продаж",
     re.I,
 )
-_RAIL = re.compile(
+_RAIL = gated(
     r"\btrains?\b|\brail|\bcarriages?\b|\bsleeper|\bshuttle\b|列车|列車|火车|火車|铁路|鐵路|班列|车次|車次|动车|動車"
     r"|열차|렬차|철도|객차|기차|поезд|вагон|железнодорож|электрич|ж/д|РЖД",
     re.I,
 )
-_PLANNED = re.compile(
+_PLANNED = gated(
     r"\bplan(?:s|ned|ning)?\s+to\b|\bplanned\b|\bintend|\bsoon\b|\bshortly\b|\bin\s+the\s+near\s+future\b"
     r"|\bat\s+an\s+early\s+date\b|\bin\s+due\s+course\b|\bpreparations?\b"
     r"|计划|計劃|计画|拟于|擬於|即将|即將|尽快|儘快|尽早|儘早|近期|适时|適時|择机|擇機|筹备|籌備"
@@ -76,26 +78,26 @@ _PLANNED = re.compile(
     r"|планир|в\s+ближайшее\s+время|намерен|скоро|готовит",
     re.I,
 )
-_FUTURE = re.compile(
+_FUTURE = gated(
     r"\bwill\b|\bwould\b|\bshall\b|\bto\s+resume\b|\bset\s+to\b|\bis\s+to\b|\bare\s+to\b|将|將|예정|할\s*것|될\s*것|될\s*계획"
     r"|будет|будут|возобновит",
     re.I,
 )
 # "date of resumption to be announced", 恢复开行时间另行公告, 재개 시기는 추후 공지
-_DEFERRED = re.compile(
+_DEFERRED = gated(
     r"\bto\s+be\s+(?:announced|determined|confirmed|notified)\b|\bno\s+date\b|\bnot\s+(?:yet\s+)?(?:been\s+)?set\b"
     r"|\bwill\s+be\s+(?:announced|given|released|notified)\s+(?:later|separately)|\bfurther\s+notice\b"
     r"|另行(?:公告|通知|公布)|待定|另行安排|추후\s*(?:공지|발표|안내)|미정|아직\s*정해지지"
     r"|будет\s+сообщено|дополнительно\s+сообщ|сообщим\s+дополнительно|пока\s+не\s+определ",
     re.I,
 )
-_NEGATED = re.compile(
+_NEGATED = gated(
     r"\bnot\b|\bno\b(?!\.)|\bnever\b|n't\b|\bneither\b|\bnor\b|尚未|未能|没有|沒有|并未|並未|不会|不會"
     r"|않|못|없|아직|\bне\b|\bнет\b|\bни\b",
     re.I,
 )
-_MAY = re.compile(r"\bmay\s+(?:be|have|resume|restart|run|operate|not|soon|reopen|start|return|begin)\b")
-_HEARSAY = re.compile(
+_MAY = gated(r"\bmay\s+(?:be|have|resume|restart|run|operate|not|soon|reopen|start|return|begin)\b")
+_HEARSAY = gated(
     r"\bcould\b|\bmight\b|\bwould\s+(?:like|need|have|be\s+(?:possible|likely))\b|\bas\s+early\s+as\b|\breportedly\b|\brumou?r|\bspeculat"
     r"|\bmedia\s+report|\breports?\s+(?:that|say|said|suggest)|\bthere\s+(?:are|were)\s+reports\b"
     r"|\baccording\s+to\s+(?:media|reports|sources|people|a\s+person|residents|witnesses|analysts)"
@@ -109,7 +111,7 @@ _HEARSAY = re.compile(
     r"|ожида|предполага|вероятно|если|якобы",
     re.I,
 )
-_SPECIAL = re.compile(
+_SPECIAL = gated(
     r"\barmou?red\s+train|\bspecial\s+train|\bprivate\s+train|\bleader'?s\s+train|\bpresidential\s+train"
     r"|\btrial\s+(?:run|trip|operation|service)|\btest\s+(?:run|train|trip)"
     r"|专列|專列|特别列车|特別列車|试运行|試運行|试跑|試跑|试验列车|试运营|試運營"
@@ -123,7 +125,7 @@ _SPECIAL = re.compile(
     re.I,
 )
 # Sentences about the time before the suspension ("Before the pandemic, the train ran …").
-_BEFORE_ERA = re.compile(
+_BEFORE_ERA = gated(
     r"\bbefore\s+(?:the\s+)?(?:pandemic|covid\S*|coronavirus|outbreak|border\s+closure|closure|suspension)"
     r"|\bprior\s+to\s+(?:the\s+)?(?:pandemic|covid\S*|closure|suspension|(?:19|20)\d\d)|\bpre-?pandemic"
     r"|\b(?:before|until|till)\s+(?:19|20)\d\d|\bin\s+the\s+past\b|\bused\s+to\b"
@@ -132,7 +134,7 @@ _BEFORE_ERA = re.compile(
     r"|до\s+(?:пандеми|covid|коронавирус|закрыти|приостановк)|в\s+прошлом",
     re.I,
 )
-_HISTORY = re.compile(
+_HISTORY = gated(
     r"\bfirst\s+(?:ran|run|opened|launched|introduced)\b|\bused\s+to\b|\bhistor|\bdecades?\b|\bin\s+the\s+past\b"
     r"|\bbefore\s+(?:19|20)\d\d\b|\buntil\s+(?:19|20)\d\d\b|\bsince\s+(?:19|20)\d\d\b|\bin\s+(?:19|20)\d\d\b"
     r"|曾经|曾經|历史|歷史|上世纪|上世紀|年代|首次开行|首次開行"
@@ -141,17 +143,17 @@ _HISTORY = re.compile(
     re.I,
 )
 # Past context that explains an old suspension ("after the pandemic", "had been suspended").
-_PAST_CONTEXT = re.compile(
+_PAST_CONTEXT = gated(
     r"\bhad\s+been\b|此前|以前|(?:코로나\S*|확산)\s*이후\s*운행이\s*중단|그동안|ранее",
     re.I,
 )
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_NOT_SUSPENDED = re.compile(
+_YEAR = gated(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_NOT_SUSPENDED = gated(
     r"\bnot\s+(?:be\s+|been\s+)?(?:suspend|halt)|\bno\s+suspension|未停运|没有停运|不停运|не\s+приостан"
     r"|중단되지\s*않",
     re.I,
 )
-_SERVICE = re.compile(
+_SERVICE = gated(
     r"\btrains?\b|\bservices?\b|\bshuttle\b|\bcars?\b|\bcarriages?\b|\bcoach(?:es)?\b|\bpassengers?\b"
     r"|\bfreight\b|\broute\b|\bdepartures?\b|\bround\s+trips?\b|\bjourney\b|\b[KTZDGCYL]\d{1,4}\b|№"
     r"|列车|列車|火车|火車|班列|车次|車次|旅客|客车|客車|货物|貨物|开行|開行|运行|運行"
@@ -159,8 +161,8 @@ _SERVICE = re.compile(
     r"|поезд|вагон|курсир|рейс|пассажир|отправл|расписан",
     re.I,
 )
-_SOLD_OUT = re.compile(r"\bsold\s+out\b|售罄|售完|卖完|賣完|一票难求|매진|распродан|билетов\s+нет", re.I)
-_BUSINESS_VISA = re.compile(
+_SOLD_OUT = gated(r"\bsold\s+out\b|售罄|售完|卖完|賣完|一票难求|매진|распродан|билетов\s+нет", re.I)
+_BUSINESS_VISA = gated(
     r"business\s+visa|商务签证|商務簽證|비즈니스\s*비자|상용\s*비자|деловой\s+виз|деловые\s+визы", re.I
 )
 

@@ -5,42 +5,44 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gate import Gated, gated
+
 __all__ = ["TimeMention", "find_times", "parse_duration"]
 
-_TIME_PATTERNS: list[re.Pattern[str]] = [
+_TIME_PATTERNS: list[Gated] = [
     # 오후 6시 7분, 오전 9시
-    re.compile(r"(?P<ampm_ko>오전|오후|새벽|밤|저녁|아침)?\s*(?P<h>\d{1,2})\s*시(?:\s*(?P<m>\d{1,2})\s*분|\s*(?P<half>반))?"),
+    gated(r"(?P<ampm_ko>오전|오후|새벽|밤|저녁|아침)?\s*(?P<h>\d{1,2})\s*시(?:\s*(?P<m>\d{1,2})\s*분|\s*(?P<half>반))?"),
     # 17时26分, 17時, 下午5点26分
-    re.compile(r"(?P<ampm_zh>上午|早上|早晨|凌晨|下午|晚上|傍晚|夜间|夜間)?\s*(?P<h>\d{1,2})\s*[时時点點]"
+    gated(r"(?P<ampm_zh>上午|早上|早晨|凌晨|下午|晚上|傍晚|夜间|夜間)?\s*(?P<h>\d{1,2})\s*[时時点點]"
                r"(?:\s*(?P<m>\d{1,2})\s*分?|(?P<half>半))?"),
     # 6:07 p.m., 6.07pm, 18:07, 6 pm
-    re.compile(
+    gated(
         r"(?<![\d.:])(?P<h>\d{1,2})(?:[:：](?P<m>\d{2})|\.(?P<m2>\d{2})(?=\s*(?:[ap]\.?\s?m\b|по\s|час|ч\b)))"
         r"(?:\s*(?P<ampm>[ap])\.?\s?m\.?)?(?![\d:.]\d)",
         re.I,
     ),
-    re.compile(r"(?<![\d.:])(?P<h>\d{1,2})\s*(?P<ampm>[ap])\.?\s?m\.?(?![a-z])", re.I),
+    gated(r"(?<![\d.:])(?P<h>\d{1,2})\s*(?P<ampm>[ap])\.?\s?m\.?(?![a-z])", re.I),
     # в 17.26 (Russian: a dotted time after "в")
-    re.compile(r"(?<![а-яё])в\s+(?P<h>\d{1,2})[.:](?P<m>\d{2})(?![\d.]\d)", re.I),
+    gated(r"(?<![а-яё])в\s+(?P<h>\d{1,2})[.:](?P<m>\d{2})(?![\d.]\d)", re.I),
 ]
 
-_DEPART = re.compile(
+_DEPART = gated(
     r"(?:leav|depart|\bdep\b|set(?:s|ting)?\s+off|\bfrom\b|开|開|发|發|始发|驶出|駛出|驶离|駛離|출발|떠나|отправ|отбыва|выезжа"
     r"|\bиз\s)",
     re.I,
 )
-_ARRIVE = re.compile(
+_ARRIVE = gated(
     r"(?:arriv|\barr\b|reach|get(?:s)?\s+(?:in|to)|\bdue\s+(?:in|at)|pulls?\s+into|到|抵|도착|прибыва|прибыт|прибуд)",
     re.I,
 )
 # Chinese and Korean put the verb after the time: 10:00开, 17:56到, 6시 7분 평양에 도착
-_DEPART_AFTER = re.compile(
+_DEPART_AFTER = gated(
     r"^[^,，;；。.]{0,12}?(?:开|開|发车|發車|出发|出發|驶出|駛出|驶离|駛離|출발|떠나)"
 )
-_ARRIVE_AFTER = re.compile(r"^[^,，;；。.]{0,12}?(?:到达|到達|抵达|抵達|到|도착)")
-_DEPART_AFTER_FAR = re.compile(r"开出|開出|发车|發車|出发|出發|驶出|駛出|驶离|駛離|출발")
-_ARRIVE_AFTER_FAR = re.compile(r"到达|到達|抵达|抵達|驶入|駛入|도착")
-_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|~|至|到|to|до)\s*")
+_ARRIVE_AFTER = gated(r"^[^,，;；。.]{0,12}?(?:到达|到達|抵达|抵達|到|도착)")
+_DEPART_AFTER_FAR = gated(r"开出|開出|发车|發車|出发|出發|驶出|駛出|驶离|駛離|출발")
+_ARRIVE_AFTER_FAR = gated(r"到达|到達|抵达|抵達|驶入|駛入|도착")
+_RANGE_JOIN = gated(r"\s*(?:-|–|—|~|至|到|to|до)\s*")
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,12 @@ def find_times(text: str) -> list[TimeMention]:
     return out
 
 
-_DURATION_CONTEXT = re.compile(
+_DURATION_CONTEXT = gated(
     r"journey|trip|ride|travel|takes?|took|lasts?|in\s+transit|about|around|approximately|历时|歷時|全程|运行|運行"
     r"|行程|耗时|需时|用时|单程|單程|소요|걸리|걸린|걸려|편도|в\s+пути|займ[её]т|длится|продолжительн|поездка",
     re.I,
 )
-_DURATION = re.compile(
+_DURATION = gated(
     r"(?P<days>\d+)\s*(?:days?|суток|сутки|дн(?:я|ей)|天|日|일)(?![\d월])"
     r"|(?P<hours>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h\b|小时|小時|个小时|時間|시간|час(?:а|ов)?)"
     r"(?:\s*(?:and\s+)?(?P<mins>\d+)\s*(?:minutes?|mins?|分钟|分鐘|分|분|минут[уы]?))?"

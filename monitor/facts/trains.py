@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 
+from .gate import gated
+
 __all__ = ["find_trains", "sort_trains"]
 
 _NUM = r"[A-ZА-Я]?\d{1,5}[A-ZА-ЯЭ]?"
 # A lettered number (K27, 002Э) is a train by itself; a bare one needs a marker.
-_LETTERED = re.compile(
+_LETTERED = gated(
     r"(?<![A-Za-z0-9-])([KTZDGCYLSX]\d{1,4}|\d{3}[А-ЯЭ])(?:\s*/\s*([A-Z]?\d{1,4}[А-ЯЭ]?))*(?![A-Za-z0-9])"
 )
-_MARKED_BEFORE = re.compile(
+_MARKED_BEFORE = gated(
     rf"(?:№|No\.|Nos\.|#|\bnumbered\b|\btrains?\b(?:\s+(?:No\.?|number|numbers))?|поезд[а-я]*(?:\s+№)?)\s*"
     rf"({_NUM}(?:\s*(?:/|,|and|и|和|、)\s*{_NUM})*)",
     re.I,
 )
-_MARKED_AFTER = re.compile(rf"({_NUM}(?:\s*/\s*{_NUM})*)\s*(?:次|호\s*열차|호|번\s*열차|열차)")
-_YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
+_MARKED_AFTER = gated(rf"({_NUM}(?:\s*/\s*{_NUM})*)\s*(?:次|호\s*열차|호|번\s*열차|열차)")
+_YEARLIKE = gated(r"^(?:19|20)\d\d$")
 
 
 def _expand(group: str) -> list[str]:

@@ -1,0 +1,218 @@
+"""Regexes that run only the alternatives a text can match.
+
+Most of the extractor's patterns are long alternations of words in four scripts
+("could|might|…|可能|…|가능성|…|могут"), often case-insensitive and opening with
+``\\b``. Python's engine cannot skip ahead for such a pattern: it tries every
+alternative at every position, so one search of a sentence costs tens or hundreds of
+microseconds, though most sentences contain none of the words.
+
+`gated` compiles a pattern and, for each top-level alternative, the literals of which
+its every match contains one (`literals.required_literals`). An alternative whose
+literals are all absent from a text cannot match anywhere in it; leaving it out
+changes no match. The alternatives that remain, in their order, make a much smaller
+regex (compiled once per combination), and when none remains the regex is not run.
+
+`scope(sentence)` looks up the literals of every gated pattern in a sentence at once;
+a pattern then applied to the sentence or to any part of it (a clause, a route part)
+finds its alternatives there instead of looking again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any
+
+from .literals import Needle, fold, required_literals, top_branches
+
+__all__ = ["Gated", "gated", "scope"]
+
+_MAX_SUBSETS = 256
+_WORDS = re.compile(r"\w+")
+_KEY = 3  # characters of a word opener looked up among the openings of a text's words
+
+
+class _Index:
+    """A text folded, the openings of its words, and its characters."""
+
+    __slots__ = ("chars", "folded", "openings")
+
+    def __init__(self, text: str) -> None:
+        self.folded = fold(text)
+        self.openings = frozenset([w[:_KEY] for w in _WORDS.findall(self.folded) if len(w) >= _KEY])
+        self.chars = frozenset(self.folded)
+
+
+@lru_cache(maxsize=4096)
+def _index(text: str) -> _Index:
+    return _Index(text)
+
+
+class _Table:
+    """Literals of many alternatives (numbered), looked up in a text all at once.
+
+    A literal that opens a word (it follows \\b) and starts with three word characters is
+    found by those three among the openings of the text's words: one set intersection
+    for all of them. Any other literal is found by its first character among the text's
+    characters, then by `in`. Literals are folded and so is the text; a case-sensitive
+    literal found folded may be absent as written, which only ever admits more.
+    """
+
+    def __init__(self) -> None:
+        self.by_opening: dict[str, set[int]] = {}
+        self.anywhere: dict[str, list[tuple[str, int]]] = {}
+        self.openings: frozenset[str] = frozenset()
+        self.firsts: frozenset[str] = frozenset()
+
+    def add(self, needle: Needle, alternative: int) -> None:
+        literal, opens_word = needle
+        literal = fold(literal)
+        key = literal[:_KEY]
+        if opens_word and _WORDS.fullmatch(key) and len(key) == _KEY:
+            self.by_opening.setdefault(key, set()).add(alternative)
+        else:
+            self.anywhere.setdefault(literal[0], []).append((literal, alternative))
+        self.openings = self.firsts = frozenset()  # rebuilt on the next lookup
+
+    def live(self, index: _Index) -> set[int]:
+        """Alternatives whose literals may occur in the indexed text."""
+        if not self.openings and not self.firsts:
+            self.openings, self.firsts = frozenset(self.by_opening), frozenset(self.anywhere)
+        found: set[int] = set()
+        for key in self.openings.intersection(index.openings):
+            found |= self.by_opening[key]
+        folded = index.folded
+        for first in self.firsts.intersection(index.chars):
+            found.update(alt for literal, alt in self.anywhere[first] if literal in folded)
+        return found
+
+
+# Every gated alternative that has literals has a number in one table.
+_ALL = _Table()
+_OWNER: list[tuple[Gated, int]] = []
+
+
+class _Scope:
+    """The alternatives of every gated pattern that a sentence can match."""
+
+    __slots__ = ("chosen", "live", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        live: dict[Gated, set[int]] = {}
+        for number in _ALL.live(_index(text)):
+            pattern, alternative = _OWNER[number]
+            live.setdefault(pattern, set()).add(alternative)
+        self.live = live
+        self.chosen: dict[Gated, re.Pattern[str] | None] = {}
+
+
+_CURRENT: ContextVar[_Scope | None] = ContextVar("gate_scope", default=None)
+
+
+@contextmanager
+def scope(text: str) -> Iterator[None]:
+    """Within the block, gated patterns applied to text or a part of it look up nothing."""
+    token = _CURRENT.set(_Scope(text))
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+class Gated:
+    """A compiled regex that runs only the alternatives a text can match.
+
+    Offers the re.Pattern methods the extractor uses, with the same results.
+    """
+
+    __slots__ = ("_always", "_branches", "_none_live", "_subsets", "_table", "flags", "pattern", "regex")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self._branches = tuple(top_branches(regex))
+        self._table = _Table()
+        always: set[int] = set()
+        for index, branch in enumerate(self._branches):
+            needles = required_literals(re.compile(branch, regex.flags))
+            if needles is None:
+                always.add(index)
+                continue
+            number = len(_OWNER)
+            _OWNER.append((self, index))
+            for needle in needles:
+                self._table.add(needle, index)
+                _ALL.add(needle, number)
+        self._always = frozenset(always)
+        self._subsets: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        self._none_live = self._subset(set())
+
+    def __repr__(self) -> str:
+        return f"gated({self.regex!r})"
+
+    def _subset(self, live: set[int]) -> re.Pattern[str] | None:
+        """The regex of the given alternatives (None for none of them)."""
+        live |= self._always
+        if len(live) == len(self._branches):
+            return self.regex
+        chosen = tuple(sorted(live))
+        try:
+            return self._subsets[chosen]
+        except KeyError:
+            pass
+        regex = re.compile("|".join(self._branches[i] for i in chosen), self.flags) if chosen else None
+        if len(self._subsets) >= _MAX_SUBSETS:
+            self._subsets.clear()
+        self._subsets[chosen] = regex
+        return regex
+
+    def _for(self, text: str) -> re.Pattern[str] | None:
+        """The regex to run on text: the pattern, a part of it, or None (no match possible)."""
+        current = _CURRENT.get()
+        if current is None or text not in current.text:
+            return self._subset(self._table.live(_index(text)))
+        try:
+            return current.chosen[self]
+        except KeyError:
+            pass
+        live = current.live.get(self)
+        regex = current.chosen[self] = self._subset(set(live)) if live else self._none_live
+        return regex
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        regex = self._for(text)
+        return regex.search(text, pos) if regex else None
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        regex = self._for(text)
+        return regex.match(text, pos) if regex else None
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        regex = self._for(text)
+        return regex.fullmatch(text) if regex else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        regex = self._for(text)
+        return regex.finditer(text) if regex else iter(())
+
+    def findall(self, text: str) -> list[Any]:
+        regex = self._for(text)
+        return regex.findall(text) if regex else []
+
+    def sub(self, repl: str, text: str) -> str:
+        regex = self._for(text)
+        return regex.sub(repl, text) if regex else text
+
+    def split(self, text: str) -> list[str]:
+        regex = self._for(text)
+        return regex.split(text) if regex else [text]
+
+
+def gated(pattern: str, flags: int = 0) -> Gated:
+    """Compile pattern behind its literal gate."""
+    return Gated(re.compile(pattern, flags))

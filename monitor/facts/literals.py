@@ -1,0 +1,143 @@
+"""Literals that every match of a regex must contain, and text folded as re.IGNORECASE sees it."""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre
+import re._parser as _parser
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["Needle", "fold", "required_literals", "top_branches"]
+
+# Characters that re.IGNORECASE treats as equal although their lowercase forms differ
+# ("ſ" matches "s", "ı" matches "i", "ς" matches "σ", "ᲀ" matches "в"…): CPython's
+# re._casefix table, grouped into classes.
+_CASE_CLASSES = (
+    "i\u0131", "s\u017f", "\u00b5\u03bc", "\u0345\u03b9\u1fbe", "\u0390\u1fd3", "\u03b0\u1fe3",
+    "\u03b2\u03d0", "\u03b5\u03f5", "\u03b8\u03d1", "\u03ba\u03f0", "\u03c0\u03d6", "\u03c1\u03f1",
+    "\u03c2\u03c3", "\u03c6\u03d5", "\u0432\u1c80", "\u0434\u1c81", "\u043e\u1c82", "\u0441\u1c83",
+    "\u0442\u1c84\u1c85", "\u044a\u1c86", "\u0463\u1c87", "\u1c88\ua64b", "\u1e61\u1e9b", "\ufb05\ufb06",
+)
+# The first member stands for its class; it is never a word character unless all are,
+# so folding never joins two words into one.
+_FIX = str.maketrans({c: cls[0] for cls in _CASE_CLASSES for c in cls[1:]})
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Text as re.IGNORECASE sees it: two characters it treats as equal fold alike.
+
+    "İ" is the one character whose lowercase has two code points ("i̇"); the regex
+    engine lowers it to "i", and so does this.
+    """
+    return text.replace("İ", "i").lower().translate(_FIX)
+
+
+# A literal and whether it opens a word (it follows \b in the pattern).
+Needle = tuple[str, bool]
+
+
+def _best(candidates: list[frozenset[Needle]]) -> frozenset[Needle] | None:
+    """The most selective needle set: word openers of three letters or more (the cheapest to
+    look up), then the longest shortest needle, then the fewest needles."""
+    usable = [c for c in candidates if c and all(n for n, _ in c)]
+    if not usable:
+        return None
+    return max(usable, key=lambda c: (all(w and len(n) >= 3 for n, w in c), min(len(n) for n, _ in c), -len(c)))
+
+
+def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
+    """Literals of which any match of this parsed sequence contains one, or None.
+
+    `opens_word` says the sequence starts right after a word boundary.
+    """
+    candidates: list[frozenset[Needle]] = []
+    run: list[str] = []
+    run_opens = False
+    boundary = opens_word
+    for op, av in items:
+        if op is sre.LITERAL:
+            if not run:
+                run_opens = boundary
+            run.append(chr(av))
+            boundary = False
+            continue
+        if run:
+            candidates.append(frozenset([("".join(run), run_opens)]))
+            run = []
+        if op is sre.AT:
+            boundary = av is sre.AT_BOUNDARY
+            continue
+        inner: frozenset[Needle] | None = None
+        if op is sre.SUBPATTERN:
+            _, add_flags, del_flags, sub = av
+            if not add_flags and not del_flags:
+                inner = _needles(sub.data, boundary)
+        elif op is sre.ATOMIC_GROUP:
+            inner = _needles(av.data, boundary)
+        elif op is sre.BRANCH:
+            alternatives = [_needles(alt.data, boundary) for alt in av[1]]
+            if all(alt is not None for alt in alternatives):
+                inner = frozenset().union(*(alt for alt in alternatives if alt is not None))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, _, sub = av
+            if low >= 1:  # the first repetition starts where the repeat does
+                inner = _needles(sub.data, boundary)
+        if inner is not None:
+            candidates.append(inner)
+        boundary = False
+    if run:
+        candidates.append(frozenset([("".join(run), run_opens)]))
+    return _best(candidates)
+
+
+def required_literals(regex: re.Pattern[str]) -> tuple[Needle, ...] | None:
+    """Literals of which every match of regex contains one, each with whether it opens a word.
+
+    Literals of a case-insensitive pattern are folded. None when the pattern has no
+    such literals (a character class, say, opens every branch); such a regex is
+    always run.
+    """
+    found = _needles(_parser.parse(regex.pattern, regex.flags).data)
+    if found is None:
+        return None
+    if regex.flags & re.IGNORECASE:
+        found = frozenset((fold(n), w) for n, w in found)
+    return tuple(sorted(found))
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def top_branches(regex: re.Pattern[str]) -> list[str]:
+    """The top-level alternatives of a pattern ("a|(b|c)|d" -> "a", "(b|c)", "d").
+
+    A pattern with capturing groups or global inline flags stays whole: its
+    alternatives could not be recombined without renumbering or unflagging them.
+    """
+    pattern = regex.pattern
+    if regex.groups or _GLOBAL_FLAGS.match(pattern):
+        return [pattern]
+    parts: list[str] = []
+    depth = start = i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: skip to its closing bracket ("]" first is a member)
+            i += 2 if pattern[i + 1:i + 2] == "^" else 1
+            i += 1 if pattern[i:i + 1] == "]" else 0
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
