@@ -38,7 +38,7 @@ def read_document(body: bytes, content_type: str | None, *, url: str, select: st
     decoded = decode_html(body, content_type)
     extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors)
     text = normalize_text(extracted.text, ignore_patterns)
-    key = hashlib.sha256(comparison_key(text).encode("utf-8")).digest()
+    key = hashlib.sha256(comparison_key(text, normalized=True).encode("utf-8")).digest()
     return Reading(text, key, extracted.title, decoded.encoding, extracted.published)
 
 

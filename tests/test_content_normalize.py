@@ -58,6 +58,20 @@ def test_key_of_normalised_text_is_the_key_of_the_text() -> None:
     assert comparison_key(normalize_text(raw)) == comparison_key(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "patterns"),
+    [
+        ("Trains\u00a0run  daily \u2014 浏览量：12", []),
+        ("e\u200b\u0301 at 10:00 on 2026-04-18", []),  # dropping the zero-width space leaves a composable pair
+        ("Train № 652\r\nruns", []),
+        ("ﬁrst train 10:00, 2026-04-18 X\u0301", ["X"]),  # the ignore pattern leaves a lone combining accent
+    ],
+)
+def test_key_of_normalised_text_skips_nothing(raw: str, patterns: list[str]) -> None:
+    once = normalize_text(raw, patterns)
+    assert comparison_key(once, normalized=True) == comparison_key(once)
+
+
 def test_bad_ignore_pattern_raises() -> None:
     with pytest.raises(Exception, match=r"unterminated|missing"):
         normalize_text("x", ["(unclosed"])

@@ -64,14 +64,29 @@ def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
     return BLOCK_SEPARATOR.join(line for line in lines if line)
 
 
-def comparison_key(text: str) -> str:
+def _is_fixed_point(text: str) -> bool:
+    """True when ``text``, an output of :func:`normalize_text`, would come back unchanged from it.
+
+    Folding whitespace is idempotent; what is left to check is that no compatibility
+    form, special character or carriage return remains (ignore patterns or removed
+    invisible characters can leave one).
+    """
+    return "\r" not in text and not _SPECIAL.search(text) and unicodedata.is_normalized("NFKC", text)
+
+
+def comparison_key(text: str, *, normalized: bool = False) -> str:
     """The text with volatile parts masked: equal keys mean no real change.
 
     Blocks stay one per line and words stay apart, so the key can itself be
     diffed and searched for keywords; spaces next to Chinese or Japanese
     characters, which markup minifiers add and drop freely, are removed.
+
+    ``normalized=True`` says ``text`` is already an output of :func:`normalize_text`
+    (with or without ignore patterns), which then is not redone when it would change nothing.
     """
-    masked = mask_volatile(normalize_text(text))
+    if not (normalized and _is_fixed_point(text)):
+        text = normalize_text(text)
+    masked = mask_volatile(text)
     if _HAS_CJK.search(masked):
         masked = _CJK_SPACE.sub("", masked)
     return masked.replace(BLOCK_SEPARATOR, "\n")
