@@ -14,12 +14,13 @@
 #      and whether `railwatch show --raw` of the newest snapshot equals the served body.
 # The log goes to bench/results/N<N>.txt (git-ignored) and ends with the side-by-side table.
 # Environment: see lib.sh, plus VENV and UW_VENV for the peers (as in the shared scripts),
-# SKIP="scrapy urlwatch" to leave peers out, KEEP=1 to keep the work directory.
+# SKIP="scrapy railwatch urlwatch noise" to leave phases out (the noise phase alone: SKIP="scrapy
+# railwatch urlwatch"), KEEP=1 to keep the work directory.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 N=$1 ROUNDS=${2:-3} NOISE_ROUNDS=${NOISE_ROUNDS:-2} SKIP=${SKIP:-}
 mkdir -p "$BENCH/results"
-OUT=$BENCH/results/N$N.txt W=$(mktemp -d -t rwbench.XXXXXX)
+OUT=$BENCH/results/N$N${SKIP:+-skip-${SKIP// /-}}.txt W=$(mktemp -d -t rwbench.XXXXXX)
 cleanup() {
   kill ${FLEET_PID:-} $(cat "$W/noise.pid" 2> /dev/null) 2> /dev/null || true
   [ -n "${KEEP:-}" ] || rm -rf "$W"
@@ -39,40 +40,44 @@ cd "$W"  # away from the repo: its scrapy.cfg would make the floor's `scrapy` lo
 start_fleet "$W" --pages "$N"
 {
   echo "## N=$N rounds=$ROUNDS port=$PORT taskset='$TASKSET' railwatch=$($RAILWATCH --version 2>&1 | tail -1)" \
-       "commit=$(git -C "$REPO" rev-parse --short HEAD) loadavg=$(cut -d' ' -f1-3 /proc/loadavg) $(date -u +%FT%TZ)"
+       "commit=$(git -C "$REPO" rev-parse --short HEAD) ${LABEL:-}loadavg=$(cut -d' ' -f1-3 /proc/loadavg) $(date -u +%FT%TZ)"
   if [[ " $SKIP " != *" scrapy "* ]]; then
     "$FLEET_DIR/peer_scrapy.sh" "$N" "$ROUNDS" "$PORT"
     SCRAPY_OPTS="-s CONCURRENT_ITEMS=1" TOOL=scrapy-items1 "$FLEET_DIR/peer_scrapy.sh" "$N" "$ROUNDS" "$PORT"
   fi
 
-  echo "# railwatch N=$N (round 0 is the untimed baseline)"
-  write_config "$W/rw" "$N" "$PORT"
-  railwatch_rounds "$W/rw" "$N" 0 0 "baseline "
-  railwatch_rounds "$W/rw" "$N" 1 "$ROUNDS" | tee "$W/rw/rounds.txt"
-  python3 "$FLEET_DIR/summarize.py" railwatch "$N" < "$W/rw/rounds.txt"
-  python3 "$BENCH/rwbench.py" dbsize "$W/rw/railwatch.db" --tables
+  if [[ " $SKIP " != *" railwatch "* ]]; then
+    echo "# railwatch N=$N (round 0 is the untimed baseline)"
+    write_config "$W/rw" "$N" "$PORT"
+    railwatch_rounds "$W/rw" "$N" 0 0 "baseline "
+    railwatch_rounds "$W/rw" "$N" 1 "$ROUNDS" | tee "$W/rw/rounds.txt"
+    python3 "$FLEET_DIR/summarize.py" railwatch "$N" < "$W/rw/rounds.txt"
+    python3 "$BENCH/rwbench.py" dbsize "$W/rw/railwatch.db" --tables
+  fi
 
   if [[ " $SKIP " != *" urlwatch "* ]]; then
     "$FLEET_DIR/peer_urlwatch.sh" "$N" "$ROUNDS" "$PORT" css
   fi
 
-  echo "# noise only: fleet --change-rate 0, fresh archive, baseline then $NOISE_ROUNDS re-fetches"
-  FLEET=$FLEET_PID PORT0=$PORT
-  start_fleet "$W/noise" --pages "$N" --change-rate 0
-  NOISE_PID=$FLEET_PID FLEET_PID=$FLEET
-  echo $NOISE_PID > "$W/noise.pid"  # this block is a subshell: the EXIT trap reads the pid from here
-  write_config "$W/noise" "$N" "$PORT"
-  railwatch_rounds "$W/noise" "$N" 0 0 "baseline "
-  for ((r = 1; r <= NOISE_ROUNDS; r++)); do
-    python3 "$BENCH/rwbench.py" dbsize "$W/noise/railwatch.db" --tables > "$W/noise/before$r.txt"
-    railwatch_rounds "$W/noise" "$N" $r $r "NOISE " | tr '\n' ' '
-    python3 "$BENCH/rwbench.py" dbsize "$W/noise/railwatch.db" --tables > "$W/noise/after$r.txt"
-    echo "$(python3 "$BENCH/rwbench.py" growth "$N" "$W/noise/before$r.txt" "$W/noise/after$r.txt")" \
-         "$(python3 "$BENCH/rwbench.py" rawcheck "$PORT" 5 $RAILWATCH --config "$W/noise/railwatch.yaml")"
-  done
-  python3 "$BENCH/rwbench.py" dbsize "$W/noise/railwatch.db" --tables
-  kill $NOISE_PID
-  PORT=$PORT0
+  if [[ " $SKIP " != *" noise "* ]]; then
+    echo "# noise only: fleet --change-rate 0, fresh archive, baseline then $NOISE_ROUNDS re-fetches"
+    FLEET=$FLEET_PID PORT0=$PORT
+    start_fleet "$W/noise" --pages "$N" --change-rate 0
+    NOISE_PID=$FLEET_PID FLEET_PID=$FLEET
+    echo $NOISE_PID > "$W/noise.pid"  # this block is a subshell: the EXIT trap reads the pid from here
+    write_config "$W/noise" "$N" "$PORT"
+    railwatch_rounds "$W/noise" "$N" 0 0 "baseline "
+    for ((r = 1; r <= NOISE_ROUNDS; r++)); do
+      python3 "$BENCH/rwbench.py" dbsize "$W/noise/railwatch.db" --tables > "$W/noise/before$r.txt"
+      railwatch_rounds "$W/noise" "$N" $r $r "NOISE " | tr '\n' ' '
+      python3 "$BENCH/rwbench.py" dbsize "$W/noise/railwatch.db" --tables > "$W/noise/after$r.txt"
+      echo "$(python3 "$BENCH/rwbench.py" growth "$N" "$W/noise/before$r.txt" "$W/noise/after$r.txt")" \
+           "$(python3 "$BENCH/rwbench.py" rawcheck "$PORT" 5 $RAILWATCH --config "$W/noise/railwatch.yaml")"
+    done
+    python3 "$BENCH/rwbench.py" dbsize "$W/noise/railwatch.db" --tables
+    kill $NOISE_PID
+    PORT=$PORT0
+  fi
   echo "## done loadavg=$(cut -d' ' -f1-3 /proc/loadavg) $(date -u +%FT%TZ) work=$W"
 } 2>&1 | tee "$OUT"
 echo
