@@ -109,9 +109,10 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
     routes = [_route_for(part, text, ctx) for part in parts]
     if all(route is None for route in routes):
         return []
-    if any(veto(sentence) for veto in _VETOES):
-        return []
-    return list(_stated(parts, routes, sentence, position, ctx, published))
+    with scope(sentence):
+        if any(veto(sentence) for veto in _VETOES):
+            return []
+        return list(_stated(parts, routes, sentence, position, ctx, published))
 
 
 _VETOES = (is_hearsay, is_special_train, is_other_mode, is_before_era)
@@ -173,9 +174,8 @@ def _observe(text: str, published: datetime.date | None, gazetteer: Gazetteer | 
             continue
         lines = sentences(unit.text)
         for i, sentence in enumerate(lines):
-            with scope(sentence):
-                _pair_across(sentence, lines[i + 1] if i + 1 < len(lines) else "", ctx, gz)
-                out.extend(_sentence_observations(sentence, position, ctx, gz, published))
+            _pair_across(sentence, lines[i + 1] if i + 1 < len(lines) else "", ctx, gz)
+            out.extend(_sentence_observations(sentence, position, ctx, gz, published))
             position += 1
     return out, ctx.first_seen
 

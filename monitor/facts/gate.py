@@ -31,6 +31,7 @@ from .literals import Needle, fold, required_literals, top_branches
 __all__ = ["Gated", "gated", "scope"]
 
 _MAX_SUBSETS = 256
+_FEW = 12
 _WORDS = re.compile(r"\w+")
 _KEY = 3  # characters of a word opener looked up among the openings of a text's words
 
@@ -129,7 +130,7 @@ class Gated:
     Offers the re.Pattern methods the extractor uses, with the same results.
     """
 
-    __slots__ = ("_always", "_branches", "_none_live", "_subsets", "_table", "flags", "pattern", "regex")
+    __slots__ = ("_always", "_branches", "_few", "_none_live", "_subsets", "_table", "flags", "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -138,8 +139,10 @@ class Gated:
         self._branches = tuple(top_branches(regex))
         self._table = _Table()
         always: set[int] = set()
+        needles_of: list[tuple[Needle, ...]] = []
         for index, branch in enumerate(self._branches):
             needles = required_literals(re.compile(branch, regex.flags))
+            needles_of.append(needles or ())
             if needles is None:
                 always.add(index)
                 continue
@@ -149,22 +152,23 @@ class Gated:
                 self._table.add(needle, index)
                 _ALL.add(needle, number)
         self._always = frozenset(always)
+        # A handful of literals are looked for directly, without indexing the text.
+        few = [(fold(n), i) for i, needles in enumerate(needles_of) for n, _ in needles]
+        self._few = tuple(few) if len(few) <= _FEW else None
         self._subsets: dict[tuple[int, ...], re.Pattern[str] | None] = {}
-        self._none_live = self._subset(set())
+        self._none_live: re.Pattern[str] | None = self._subset(set())
 
     def __repr__(self) -> str:
         return f"gated({self.regex!r})"
 
     def _subset(self, live: set[int]) -> re.Pattern[str] | None:
-        """The regex of the given alternatives (None for none of them)."""
-        live |= self._always
+        """The regex of the given alternatives and those always run (None for none at all)."""
+        live = live | self._always
         if len(live) == len(self._branches):
             return self.regex
         chosen = tuple(sorted(live))
-        try:
+        if chosen in self._subsets:
             return self._subsets[chosen]
-        except KeyError:
-            pass
         regex = re.compile("|".join(self._branches[i] for i in chosen), self.flags) if chosen else None
         if len(self._subsets) >= _MAX_SUBSETS:
             self._subsets.clear()
@@ -175,13 +179,14 @@ class Gated:
         """The regex to run on text: the pattern, a part of it, or None (no match possible)."""
         current = _CURRENT.get()
         if current is None or text not in current.text:
-            return self._subset(self._table.live(_index(text)))
-        try:
+            if self._few is None:
+                return self._subset(self._table.live(_index(text)))
+            folded = fold(text)
+            return self._subset({alt for literal, alt in self._few if literal in folded})
+        if self in current.chosen:
             return current.chosen[self]
-        except KeyError:
-            pass
         live = current.live.get(self)
-        regex = current.chosen[self] = self._subset(set(live)) if live else self._none_live
+        regex = current.chosen[self] = self._subset(live) if live else self._none_live
         return regex
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:

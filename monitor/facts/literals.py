@@ -47,6 +47,14 @@ def _best(candidates: list[frozenset[Needle]]) -> frozenset[Needle] | None:
     return max(usable, key=lambda c: (all(w and len(n) >= 3 for n, w in c), min(len(n) for n, _ in c), -len(c)))
 
 
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _only_spaces(items: Any) -> bool:
+    """Whether a parsed sequence is one class of white space (\\s)."""
+    return [(op, av) for op, av in items] == [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_SPACE)])]
+
+
 def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
     """Literals of which any match of this parsed sequence contains one, or None.
 
@@ -69,6 +77,9 @@ def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
         if op is sre.AT:
             boundary = av is sre.AT_BOUNDARY
             continue
+        if op in _REPEATS and av[0] >= 1 and _only_spaces(av[2].data):
+            boundary = True  # "\\s+word": the word opens after a space
+            continue
         inner: frozenset[Needle] | None = None
         if op is sre.SUBPATTERN:
             _, add_flags, del_flags, sub = av
@@ -80,7 +91,7 @@ def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
             alternatives = [_needles(alt.data, boundary) for alt in av[1]]
             if all(alt is not None for alt in alternatives):
                 inner = frozenset().union(*(alt for alt in alternatives if alt is not None))
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        elif op in _REPEATS:
             low, _, sub = av
             if low >= 1:  # the first repetition starts where the repeat does
                 inner = _needles(sub.data, boundary)
@@ -102,6 +113,8 @@ def required_literals(regex: re.Pattern[str]) -> tuple[Needle, ...] | None:
     found = _needles(_parser.parse(regex.pattern, regex.flags).data)
     if found is None:
         return None
+    if regex.flags & re.ASCII:  # its \\b is not the boundary of a word of any script
+        found = frozenset((n, False) for n, _ in found)
     if regex.flags & re.IGNORECASE:
         found = frozenset((fold(n), w) for n, w in found)
     return tuple(sorted(found))
