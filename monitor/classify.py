@@ -26,8 +26,6 @@ from storage.archive import Archive, DocumentState, NewEvent, UnitOfWork
 
 __all__ = ["FactsEngine"]
 
-CLASSIFIED = ("status", "schedule")
-
 
 class FactsEngine:
     """Extracts facts with the configured gazetteer and turns their changes into events."""
@@ -48,13 +46,14 @@ class FactsEngine:
     def events(self, unit: UnitOfWork, doc: DocumentState, facts: Sequence[dict[str, Any]],
                first_content: bool) -> list[NewEvent]:
         after = [fact_from_json(item) for item in facts]
-        if first_content or doc.latest_facts is None:
+        previous = None if first_content else unit.facts_of(doc)
+        if previous is None:
             known = {frozenset(row.route): row for row in route_table(unit.session, exclude_document=doc.id)}
             before = [status_as_fact(known[key]) for fact in after
                       if (key := frozenset(fact.route)) in known]
             before_snapshot = None
         else:
-            before = [fact_from_json(item) for item in doc.latest_facts]
+            before = [fact_from_json(item) for item in previous]
             before_snapshot = doc.latest_snapshot_id
         return [
             NewEvent(kind=change.kind, summary=change.summary, route=list(change.route),
@@ -62,13 +61,6 @@ class FactsEngine:
                      detail={"quote": _quote(after, change.route)})
             for change in compare_facts(before, after)
         ]
-
-    @staticmethod
-    def drop_content_when_classified(events: list[NewEvent]) -> list[NewEvent]:
-        """``content`` is for changes of no schedule or status meaning."""
-        if any(event.kind in CLASSIFIED for event in events):
-            return [event for event in events if event.kind != "content"]
-        return events
 
 
 def _quote(facts: Sequence[Fact], route: Sequence[str]) -> str:

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from crawler.items import FetchedPage, FetchFailed, Item, Listing
 from monitor.classify import FactsEngine
@@ -106,7 +107,7 @@ class ArchiveRecorder:
         with self.archive.unit() as unit:
             doc = unit.document(source_id, item.url, source.kind, item.fetched_at)
             if item.status != 304:
-                unit.add_snapshot(doc.id, NewSnapshot(
+                unit.add_snapshot(doc, NewSnapshot(
                     fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
                     headers=_kept(item.headers), body=item.body))
             else:
@@ -143,7 +144,7 @@ class ArchiveRecorder:
         if doc.removed_at is not None:
             unit.touch(doc.id, item.fetched_at, checked=True)
             return 0
-        snapshot_id = unit.add_snapshot(doc.id, NewSnapshot(
+        snapshot_id = unit.add_snapshot(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
             headers=_kept(item.headers), body=item.body))
         unit.set_removed(doc.id, item.fetched_at)
@@ -162,32 +163,33 @@ class ArchiveRecorder:
             previous_text = unit.text_of(doc.latest_snapshot_id)
         published = reading.published or (item.entry.published.date() if item.entry and item.entry.published
                                            else None)
-        if changed or doc.latest_facts is None:
-            facts = self.facts.extract(reading.text, published or item.fetched_at.date(), source)
+        if changed or doc.latest_snapshot_id is None:
+            facts: list[dict[str, Any]] | None = self.facts.extract(
+                reading.text, published or item.fetched_at.date(), source)
+            facts_id = None
         else:
-            facts = doc.latest_facts  # same watched text (noise aside): the same facts
-        snapshot_id = unit.add_snapshot(doc.id, NewSnapshot(
+            facts, facts_id = None, doc.latest_facts_id  # same watched text (noise aside): same facts
+        snapshot_id = unit.add_snapshot(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
             headers=_kept(item.headers), body=item.body, text=reading.text, key_sha256=reading.key,
             encoding=reading.encoding, title=reading.title or (item.entry.title if item.entry else None),
-            published=published, facts=facts, searchable=changed))
+            published=published, facts=facts, facts_id=facts_id, searchable=changed))
         if doc.removed_at is not None:
             unit.set_removed(doc.id, None)
         if not baselined:
             return 0
-        events: list[NewEvent] = []
         first_content = doc.latest_snapshot_id is None or doc.latest_status in GONE
+        announced = None
         if doc.role == "item" and doc.latest_snapshot_id is None and appeared:
             announced = new_event(reading, source.keywords)
-            if announced is not None:
-                events.append(announced)
-        elif changed and previous_text is not None and doc.latest_status not in GONE:
+        classified: list[NewEvent] = []
+        if facts is not None and (doc.role != "item" or announced is not None or not first_content):
+            classified = self.facts.events(unit, doc, facts, first_content)
+        edited = None
+        if not classified and not first_content and changed and previous_text is not None:
+            # `content` is for changes of no schedule or status meaning.
             edited = content_event(previous_text, reading.text, source.keywords, doc.latest_snapshot_id)
-            if edited is not None:
-                events.append(edited)
-        if doc.role != "item" or events or not first_content:
-            events.extend(self.facts.events(unit, doc, facts, first_content))
-        events = self.facts.drop_content_when_classified(events)
+        events = [event for event in (announced, *classified, edited) if event is not None]
         for event in events:
             unit.add_event(source_id, doc.id, doc.url, item.fetched_at, event, snapshot_id)
         return len(events)

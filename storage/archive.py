@@ -7,18 +7,19 @@ half-written); reads through :mod:`storage.queries`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from storage.blobs import BlobStore, StoredBlob
+from storage.blobs import DELTA, BlobStore, StoredBlob
 from storage.db import migrate, open_engine
-from storage.models import Document, Event, SearchEntry, Snapshot, Source
+from storage.models import Blob, Document, Event, SearchEntry, Snapshot, Source
 
 __all__ = ["Archive", "DocumentState", "NewEvent", "NewSnapshot", "UnitOfWork"]
 
@@ -38,6 +39,7 @@ class NewSnapshot:
     title: str | None = None
     published: date | None = None
     facts: Sequence[Mapping[str, Any]] | None = None
+    facts_id: int | None = None
     searchable: bool = False
 
 
@@ -67,12 +69,41 @@ class DocumentState:
     latest_snapshot_id: int | None
     latest_status: int | None
     latest_key: bytes | None
-    latest_facts: list[Any] | None
+    latest_facts_id: int | None
     volatile: dict[str, Any] | None
+    body: StoredBlob | None = None
+    text: StoredBlob | None = None
+    text_sha256: bytes | None = None
+
+
+# Statements of the per-document path, built once: parameters are bound per call.
+_INSERT_DOCUMENT = insert(Document).returning(Document.id)
+_INSERT_SNAPSHOT = insert(Snapshot).returning(Snapshot.id)
+_INSERT_EVENT = insert(Event).returning(Event.id)
+_INSERT_SEARCH = insert(SearchEntry)
+_UPDATE_DOCUMENT = update(Document).where(Document.id == bindparam("document_id"))
+_DOCUMENT_UPDATES: dict[tuple[str, ...], Any] = {}
+
+_BodyBlob = aliased(Blob)
+_TextBlob = aliased(Blob)
+_DOCUMENT_STATE = (
+    select(Document.id, Document.url, Document.role, Document.first_seen_at, Document.removed_at,
+           Document.latest_snapshot_id, Document.volatile, Snapshot.status, Snapshot.key_sha256, Snapshot.facts_id,
+           Snapshot.body_id, _BodyBlob.codec.label("body_codec"), _BodyBlob.base_id.label("body_base"),
+           Snapshot.text_id, _TextBlob.codec.label("text_codec"), _TextBlob.base_id.label("text_base"),
+           _TextBlob.sha256.label("text_sha256"))
+    .outerjoin(Snapshot, Snapshot.id == Document.latest_snapshot_id)
+    .outerjoin(_BodyBlob, _BodyBlob.id == Snapshot.body_id)
+    .outerjoin(_TextBlob, _TextBlob.id == Snapshot.text_id)
+)
 
 
 class UnitOfWork:
-    """One transaction over the archive."""
+    """One transaction over the archive.
+
+    The per-document path (``document``, ``add_snapshot``, ``add_event``) uses a
+    handful of Core statements: it runs once per fetched page.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -90,111 +121,93 @@ class UnitOfWork:
 
     def document(self, source_id: int, url: str, role: str, now: datetime) -> DocumentState:
         """The document at ``url``, created (``created=True``) when unknown."""
-        doc = self.session.scalars(
-            select(Document).where(Document.source_id == source_id, Document.url == url)
+        row = self.session.execute(
+            _DOCUMENT_STATE.where(Document.source_id == source_id, Document.url == url)
         ).first()
-        created = doc is None
-        if doc is None:
-            doc = Document(source_id=source_id, url=url, role=role, first_seen_at=now)
-            self.session.add(doc)
-            self.session.flush()
-        status = key = facts = None
-        if doc.latest_snapshot_id is not None:
-            row = self.session.execute(
-                select(Snapshot.status, Snapshot.key_sha256, Snapshot.facts_id).where(
-                    Snapshot.id == doc.latest_snapshot_id
-                )
-            ).one()
-            status, key = row.status, row.key_sha256
-            facts = self.blobs.get_json(row.facts_id) if row.facts_id is not None else None
+        if row is None:
+            doc_id = self.session.execute(
+                _INSERT_DOCUMENT, {"source_id": source_id, "url": url, "role": role, "first_seen_at": now}
+            ).scalar_one()
+            return DocumentState(doc_id, url, role, True, now, None, None, None, None, None, None)
         return DocumentState(
-            id=doc.id,
-            url=doc.url,
-            role=doc.role,
-            created=created,
-            first_seen_at=doc.first_seen_at,
-            removed_at=doc.removed_at,
-            latest_snapshot_id=doc.latest_snapshot_id,
-            latest_status=status,
-            latest_key=key,
-            latest_facts=facts,
-            volatile=doc.volatile,
+            id=row.id, url=row.url, role=row.role, created=False, first_seen_at=row.first_seen_at,
+            removed_at=row.removed_at, latest_snapshot_id=row.latest_snapshot_id, latest_status=row.status,
+            latest_key=row.key_sha256, latest_facts_id=row.facts_id, volatile=row.volatile,
+            body=_handle(row.body_id, row.body_codec, row.body_base),
+            text=_handle(row.text_id, row.text_codec, row.text_base), text_sha256=row.text_sha256,
         )
+
+    def facts_of(self, doc: DocumentState) -> list[Any] | None:
+        """The facts stored on the document's latest snapshot."""
+        return None if doc.latest_facts_id is None else list(self.blobs.get_json(doc.latest_facts_id))
 
     def text_of(self, snapshot_id: int) -> str | None:
         text_id = self.session.scalar(select(Snapshot.text_id).where(Snapshot.id == snapshot_id))
         return None if text_id is None else self.blobs.get(text_id).decode("utf-8")
 
     def touch(self, document_id: int, now: datetime, *, listed: bool = False, checked: bool = False) -> None:
-        doc = self.session.get_one(Document, document_id)
-        if listed:
-            doc.last_listed_at = now
+        values: dict[str, Any] = {"last_listed_at": now} if listed else {}
         if checked:
-            doc.last_checked_at = now
+            values["last_checked_at"] = now
+        if values:
+            self._update(document_id, **values)
 
     def set_removed(self, document_id: int, when: datetime | None) -> None:
-        self.session.get_one(Document, document_id).removed_at = when
+        self._update(document_id, removed_at=when)
 
     def set_volatile(self, document_id: int, volatile: dict[str, Any] | None) -> None:
-        self.session.get_one(Document, document_id).volatile = volatile
+        self._update(document_id, volatile=volatile)
 
-    def add_snapshot(self, document_id: int, snap: NewSnapshot) -> int:
+    def _update(self, document_id: int, **values: Any) -> None:
+        columns = tuple(sorted(values))
+        statement = _DOCUMENT_UPDATES.get(columns)
+        if statement is None:
+            statement = _DOCUMENT_UPDATES[columns] = _UPDATE_DOCUMENT.values({k: bindparam(k) for k in columns})
+        self.session.execute(statement, {"document_id": document_id, **values})
+
+    def add_snapshot(self, doc: DocumentState, snap: NewSnapshot) -> int:
         """Store a snapshot (bodies chained to the document's previous ones); returns its id."""
-        doc = self.session.get_one(Document, document_id)
-        body_base = text_base = None
-        if doc.latest_snapshot_id is not None:
-            prev = self.session.execute(
-                select(Snapshot.body_id, Snapshot.text_id).where(Snapshot.id == doc.latest_snapshot_id)
-            ).one()
-            body_base = self._handle(prev.body_id)
-            text_base = self._handle(prev.text_id)
-        body = self.blobs.put(snap.body, body_base) if snap.body is not None else None
-        text = self.blobs.put(snap.text.encode("utf-8"), text_base) if snap.text is not None else None
-        facts = self.blobs.put_json(list(snap.facts)) if snap.facts else None
-        row = Snapshot(
-            document_id=document_id,
-            fetched_at=snap.fetched_at,
-            status=snap.status,
-            final_url=snap.final_url,
-            headers=dict(snap.headers),
-            body_id=body.id if body else None,
-            text_id=text.id if text else None,
-            key_sha256=snap.key_sha256,
-            encoding=snap.encoding,
-            title=snap.title,
-            published=snap.published,
-            facts_id=facts.id if facts else None,
-        )
-        self.session.add(row)
-        self.session.flush()
-        doc.latest_snapshot_id = row.id
-        doc.last_checked_at = snap.fetched_at
+        body = self.blobs.put(snap.body, doc.body) if snap.body is not None else None
+        text = None
+        if snap.text is not None:
+            encoded = snap.text.encode("utf-8")
+            if doc.text is not None and doc.text_sha256 == hashlib.sha256(encoded).digest():
+                text = doc.text  # the same text as last time: no query, no new blob
+            else:
+                text = self.blobs.put(encoded, doc.text)
+        if snap.facts_id is not None:
+            facts_id: int | None = snap.facts_id
+        else:
+            facts_id = self.blobs.put_json(list(snap.facts)).id if snap.facts else None
+        snapshot_id: int = self.session.execute(_INSERT_SNAPSHOT, {
+            "document_id": doc.id, "fetched_at": snap.fetched_at, "status": snap.status,
+            "final_url": snap.final_url, "headers": dict(snap.headers), "body_id": body.id if body else None,
+            "text_id": text.id if text else None, "key_sha256": snap.key_sha256, "encoding": snap.encoding,
+            "title": snap.title, "published": snap.published, "facts_id": facts_id,
+        }).scalar_one()
+        self._update(doc.id, latest_snapshot_id=snapshot_id, last_checked_at=snap.fetched_at)
         if snap.searchable and snap.text:
-            self.session.add(SearchEntry(snapshot_id=row.id, document_id=document_id, text=snap.text))
-        return row.id
-
-    def _handle(self, blob_id: int | None) -> StoredBlob | None:
-        return None if blob_id is None else self.blobs.stored(blob_id)
+            self.session.execute(_INSERT_SEARCH, {"snapshot_id": snapshot_id, "document_id": doc.id,
+                                                  "text": snap.text})
+        return snapshot_id
 
     def add_event(self, source_id: int, document_id: int, url: str, now: datetime,
                   event: NewEvent, snapshot_after: int | None) -> int:
-        row = Event(
-            source_id=source_id,
-            document_id=document_id,
-            url=url,
-            detected_at=now,
-            kind=event.kind,
-            summary=event.summary,
-            route=list(event.route) if event.route else None,
-            before=dict(event.before) if event.before is not None else None,
-            after=dict(event.after) if event.after is not None else None,
-            snapshot_before=event.snapshot_before,
-            snapshot_after=snapshot_after,
-            detail=dict(event.detail) if event.detail is not None else None,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        event_id: int = self.session.execute(_INSERT_EVENT, {
+            "source_id": source_id, "document_id": document_id, "url": url, "detected_at": now,
+            "kind": event.kind, "summary": event.summary, "route": list(event.route) if event.route else None,
+            "before": dict(event.before) if event.before is not None else None,
+            "after": dict(event.after) if event.after is not None else None,
+            "snapshot_before": event.snapshot_before, "snapshot_after": snapshot_after,
+            "detail": dict(event.detail) if event.detail is not None else None,
+        }).scalar_one()
+        return event_id
+
+
+def _handle(blob_id: int | None, codec: str | None, base_id: int | None) -> StoredBlob | None:
+    if blob_id is None:
+        return None
+    return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
 
 
 class Archive:

@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import zstandard
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from storage.exceptions import ArchiveCorrupt
 from storage.models import Blob
 
-__all__ = ["BlobStore", "StoredBlob"]
+__all__ = ["DELTA", "STANDALONE", "BlobStore", "StoredBlob"]
 
 _LEVEL = 3
-_STANDALONE = "zstd"
-_DELTA = "zstd-delta"
+STANDALONE = "zstd"
+DELTA = "zstd-delta"
 
 
 @dataclass(frozen=True)
@@ -54,28 +54,35 @@ class BlobStore:
         ).first()
         if existing is not None:
             blob_id, codec, base_id = existing
-            return StoredBlob(blob_id, base_id if codec == _DELTA and base_id else blob_id)
-        standalone = self._plain.compress(data)
-        blob = Blob(sha256=digest, size=len(data), codec=_STANDALONE, data=standalone)
+            return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
+        codec, base_id, stored = STANDALONE, None, b""
         if keyframe is not None:
-            base = self.get(keyframe.keyframe_id)
-            dictionary = zstandard.ZstdCompressionDict(base, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+            dictionary = zstandard.ZstdCompressionDict(self.get(keyframe.keyframe_id),
+                                                       dict_type=zstandard.DICT_TYPE_RAWCONTENT)
             delta = zstandard.ZstdCompressor(level=_LEVEL, dict_data=dictionary).compress(data)
-            if len(delta) * 2 < len(standalone):
-                blob = Blob(sha256=digest, size=len(data), codec=_DELTA, base_id=keyframe.keyframe_id, data=delta)
-        self._session.add(blob)
-        self._session.flush()
-        return StoredBlob(blob.id, blob.base_id or blob.id)
+            # A small delta is taken at once; a larger one only if it beats a standalone copy by half.
+            if len(delta) * 16 <= len(data) or len(delta) * 2 < len(stored := self._plain.compress(data)):
+                codec, base_id, stored = DELTA, keyframe.keyframe_id, delta
+        if codec == STANDALONE and not stored:
+            stored = self._plain.compress(data)
+        blob_id = self._session.execute(
+            insert(Blob).values(sha256=digest, size=len(data), codec=codec, base_id=base_id, data=stored)
+            .returning(Blob.id)
+        ).scalar_one()
+        return StoredBlob(blob_id, base_id or blob_id)
 
     def get(self, blob_id: int) -> bytes:
         """The original bytes of a blob."""
-        row = self._session.get(Blob, blob_id)
+        row = self._session.execute(
+            select(Blob.codec, Blob.base_id, Blob.size, Blob.sha256, Blob.data).where(Blob.id == blob_id)
+        ).first()
         if row is None:
             raise ArchiveCorrupt(f"blob {blob_id} is missing")
-        if row.codec == _STANDALONE:
+        if row.codec == STANDALONE:
             data = self._decompressor.decompress(row.data, max_output_size=row.size)
-        elif row.codec == _DELTA and row.base_id is not None:
-            dictionary = zstandard.ZstdCompressionDict(self.get(row.base_id), dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        elif row.codec == DELTA and row.base_id is not None:
+            dictionary = zstandard.ZstdCompressionDict(self.get(row.base_id),
+                                                       dict_type=zstandard.DICT_TYPE_RAWCONTENT)
             data = zstandard.ZstdDecompressor(dict_data=dictionary).decompress(row.data, max_output_size=row.size)
         else:
             raise ArchiveCorrupt(f"blob {blob_id} has an unknown codec {row.codec!r}")
@@ -89,8 +96,3 @@ class BlobStore:
 
     def get_json(self, blob_id: int) -> Any:
         return json.loads(self.get(blob_id))
-
-    def stored(self, blob_id: int) -> StoredBlob:
-        """The chaining handle of an existing blob."""
-        row = self._session.execute(select(Blob.codec, Blob.base_id).where(Blob.id == blob_id)).one()
-        return StoredBlob(blob_id, row.base_id if row.codec == _DELTA and row.base_id else blob_id)

@@ -28,7 +28,7 @@ def store(archive: Archive, body: bytes, when: datetime, text: str = "K27 runs")
     with archive.unit() as unit:
         source = unit.source("cr-notices", "page", "https://example.org/k27.html", when)
         doc = unit.document(source.id, "https://example.org/k27.html", "page", when)
-        return unit.add_snapshot(doc.id, NewSnapshot(
+        return unit.add_snapshot(doc, NewSnapshot(
             fetched_at=when, status=200, final_url=doc.url, headers={"ETag": '"abc"'}, body=body,
             text=text, key_sha256=b"k" * 32, searchable=True))
 
@@ -80,7 +80,7 @@ def test_a_failed_unit_of_work_leaves_nothing_behind(database_url: str) -> None:
         with archive.unit() as unit:
             source = unit.source("s", "page", "https://example.org/", NOW)
             doc = unit.document(source.id, "https://example.org/", "page", NOW)
-            unit.add_snapshot(doc.id, NewSnapshot(NOW, 200, doc.url, {}, b"<p>x</p>", text="x"))
+            unit.add_snapshot(doc, NewSnapshot(NOW, 200, doc.url, {}, b"<p>x</p>", text="x"))
             raise RuntimeError("crash between snapshot and commit")
 
     with pytest.raises(RuntimeError):
