@@ -64,6 +64,15 @@ def test_gated_pattern_in_a_scope_answers_as_the_regex(pattern: Gated, text: str
         _same(pattern, text)
         _same(pattern, text[cut:])  # a clause of the sentence
         _same(pattern, text[:cut] + "x")  # not a part of it
+        _same(pattern, text[cut:cut + 7])  # a window that may cut words
+
+
+def test_a_part_that_cuts_a_word_is_looked_up_on_its_own() -> None:
+    pattern = gated(r"\bcould\b|\bfrom\b", re.I)
+    with scope("xcould, transfrom 17:26"):
+        assert pattern.search("could")
+        assert pattern.search("from 17:26")
+        assert not pattern.search("xcould")
 
 
 def test_unusual_case_folds_still_match() -> None:

@@ -33,6 +33,7 @@ __all__ = ["Gated", "gated", "scope"]
 _MAX_SUBSETS = 256
 _FEW = 12
 _WORDS = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
 _KEY = 3  # characters of a word opener looked up among the openings of a text's words
 
 
@@ -110,13 +111,33 @@ class _Scope:
         self.live = live
         self.chosen: dict[Gated, re.Pattern[str] | None] = {}
 
+    def covers(self, part: str) -> bool:
+        """Whether part lies in the sentence with no word cut at its start.
+
+        A word that a part cuts ("ould" of "could") opens a word of the part but not of
+        the sentence, so the sentence's word openings would not hold its literals.
+        """
+        if part not in self.text:
+            return False
+        if not _WORD_CHAR.match(part):
+            return True
+        at = self.text.find(part)
+        while at != -1:
+            if at == 0 or not _WORD_CHAR.match(self.text, at - 1):
+                return True
+            at = self.text.find(part, at + 1)
+        return False
+
 
 _CURRENT: ContextVar[_Scope | None] = ContextVar("gate_scope", default=None)
 
 
 @contextmanager
 def scope(text: str) -> Iterator[None]:
-    """Within the block, gated patterns applied to text or a part of it look up nothing."""
+    """Within the block, gated patterns applied to text or a part of it look up nothing.
+
+    A part that starts inside a word of text is looked up on its own.
+    """
     token = _CURRENT.set(_Scope(text))
     try:
         yield
@@ -178,7 +199,7 @@ class Gated:
     def _for(self, text: str) -> re.Pattern[str] | None:
         """The regex to run on text: the pattern, a part of it, or None (no match possible)."""
         current = _CURRENT.get()
-        if current is None or text not in current.text:
+        if current is None or not current.covers(text):
             if self._few is None:
                 return self._subset(self._table.live(_index(text)))
             folded = fold(text)
