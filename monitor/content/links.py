@@ -66,10 +66,17 @@ def _selected(root: etree._Element, selector: str, base: str) -> list[str]:
 
 
 def _excluded(a: etree._Element) -> bool:
+    """Links in page chrome (nav, footer, sidebars, ads) are not items.
+
+    A ``<header>`` inside an ``<article>`` is the item's own title block
+    (``<article><header><h2><a>``), not the page header.
+    """
     for anc in a.iterancestors():
         tag = anc.tag
         if tag in ("body", "html"):
             return False
+        if tag == "header" and any(up.tag == "article" for up in anc.iterancestors()):
+            continue
         if tag in DROP_UNLESS_MAIN or tag in DROP_ALWAYS or is_boilerplate_attr(anc):
             return True
     return False
@@ -82,11 +89,17 @@ def _signature(a: etree._Element, url: str) -> tuple[str, str]:
             break
         cls = " ".join(sorted((anc.get("class") or "").split()))
         path.append(f"{anc.tag}.{cls}")
+    return "/".join(reversed(path)), _url_shape(url)
+
+
+def _url_shape(url: str) -> str:
+    """Host and folder with digits folded: the last part (file name, or a pretty-permalink slug
+    such as ``/2026/05/05/special-train-beijing/``) is what differs between items."""
     parts = urlsplit(url)
-    shape = _DIGITS.sub(
-        "0", parts.path.rsplit("/", 1)[0] if "." in parts.path.rsplit("/", 1)[-1] else parts.path
-    )
-    return "/".join(reversed(path)), f"{parts.netloc}{shape}"
+    path = parts.path.rstrip("/") if parts.path.endswith("/") and parts.path.strip("/") else parts.path
+    last = path.rsplit("/", 1)[-1]
+    folder = path.rsplit("/", 1)[0] if "." in last or path != parts.path else path
+    return f"{parts.netloc}{_DIGITS.sub('0', folder)}"
 
 
 def _heuristic(root: etree._Element, base: str) -> list[str]:
