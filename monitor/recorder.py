@@ -20,6 +20,7 @@ from typing import Any
 from crawler.items import FetchedPage, FetchFailed, Item, Listing
 from monitor.classify import FactsEngine
 from monitor.config import Config, SourceConfig
+from monitor.content.errorpage import error_page_reason
 from monitor.detect import Reading, content_event, new_event, read_document, removed_event
 from storage.archive import Archive, DocumentState, NewEvent, NewSnapshot, UnitOfWork
 from storage.models import Source
@@ -137,6 +138,11 @@ class ArchiveRecorder:
                                     ignore_selectors=source.ignore_selectors,
                                     ignore_patterns=source.ignore_patterns)
             appeared = baseline_at is not None and doc.first_seen_at > baseline_at
+            reason = error_page_reason(reading.title, reading.text)
+            if reason is not None:  # "page removed", anti-bot check…: a failed fetch, not new content
+                outcome.errors.append(f"{item.url}: answered {item.status} with an error page: {reason}")
+                unit.touch(doc.id, item.fetched_at, checked=True)
+                return 0
             return self._content(unit, source_id, source, doc, item, reading, baselined, appeared)
 
     def _gone(self, unit: UnitOfWork, source_id: int, doc: DocumentState, item: FetchedPage,

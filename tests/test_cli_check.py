@@ -179,3 +179,16 @@ def test_init_writes_a_valid_starter_configuration(tmp_path: Path) -> None:
     assert any("12306" in source["url"] for source in data["sources"])
     again = subprocess.run([*run, "init"], capture_output=True, text=True, timeout=60)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_a_page_removed_answer_with_http_200_is_a_failure_not_a_change(tmp_path: Path, site: LiveSite,
+                                                                      sqlite_url: str) -> None:
+    site.put("/notice.html", article("Timetable", "Dandong–Sinuiju trains run daily at 09:30."))
+    rw = Railwatch(tmp_path, [{"name": "n", "kind": "page", "url": site.url("/notice.html")}], sqlite_url)
+    assert rw.check() == []
+    site.put("/notice.html", "<html><body><div class='err'>Sorry, the page you requested has been removed "
+                             "or does not exist.</div></body></html>")
+    assert rw.check(expect=3) == []
+    site.put("/notice.html", article("Timetable", "Dandong–Sinuiju trains run daily at 09:30."))
+    assert rw.check() == []                       # back as it was: still no change (a 304, even)
+    assert len(rw.json("history", site.url("/notice.html"))) == 1   # the error answer is no snapshot
