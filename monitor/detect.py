@@ -37,7 +37,7 @@ def read_document(body: bytes, content_type: str | None, *, url: str, select: st
                   ignore_selectors: Sequence[str], ignore_patterns: Sequence[str]) -> Reading:
     decoded = decode_html(body, content_type)
     extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors)
-    text = normalize_text(extracted.text, ignore_patterns)
+    text = normalize_text(extracted.text, ignore_patterns, folded=True)
     key = hashlib.sha256(comparison_key(text, normalized=True).encode("utf-8")).digest()
     return Reading(text, key, extracted.title, decoded.encoding, extracted.published)
 

@@ -72,6 +72,23 @@ def test_key_of_normalised_text_skips_nothing(raw: str, patterns: list[str]) -> 
     assert comparison_key(once, normalized=True) == comparison_key(once)
 
 
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        ["The K27 train", "runs daily"],
+        ["Dandong \u2014 Sinuiju", "\u201cdaily\u201d"],
+        ["a \u200b b", "\u200bc"],  # dropping the zero-width space leaves two spaces, and one at the start
+        ["ｆｕｌｌ ｗｉｄｔｈ", "x \u00a8 y"],  # compatibility forms, one decomposing into a space
+        ["№ 652", "line\rbreak"],
+        [],
+    ],
+)
+def test_folded_text_normalises_the_same(blocks: list[str]) -> None:
+    text = "\n\n".join(blocks)
+    assert normalize_text(text, folded=True) == normalize_text(text)
+    assert normalize_text(text, ["K27"], folded=True) == normalize_text(text, ["K27"])
+
+
 def test_bad_ignore_pattern_raises() -> None:
     with pytest.raises(Exception, match=r"unterminated|missing"):
         normalize_text("x", ["(unclosed"])

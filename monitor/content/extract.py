@@ -39,6 +39,9 @@ _LISTS = frozenset(["ul", "ol", "dl"])
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
+_SEMANTIC = etree.XPath(  # in document order
+    "descendant-or-self::*[self::article or self::main or @itemprop='articleBody' or @role='main']"
+)
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,8 @@ def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
 
 def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> etree._Element:
     page = weights.plain(body)
-    semantic = [
-        el
-        for el in root.iter()
-        if el.tag in ("article", "main") or el.get("itemprop") == "articleBody" or el.get("role") == "main"
-    ]
+    semantic = _SEMANTIC(root)
+    assert isinstance(semantic, list)
     candidates = [el for el in semantic if weights.plain(el) >= 0.5 * page]
     if not candidates:
         return body

@@ -45,21 +45,42 @@ def compile_patterns(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(_compile(p) for p in patterns)
 
 
-def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
+def normalize_text(text: str, ignore_patterns: Sequence[str] = (), *, folded: bool = False) -> str:
     """Normalise ``text``: NFKC, folded whitespace, one dash and quote style, blocks split by a blank line.
 
     Every regex in ``ignore_patterns`` has its matches removed; lines left empty are dropped.
+
+    ``folded=True`` says ``text`` is already whitespace-folded, non-empty blocks joined by
+    :data:`BLOCK_SEPARATOR` (as :func:`~monitor.content.extract.extract_text` gives it); it is
+    then not folded again unless normalising could have unfolded it.
     """
     if not unicodedata.is_normalized("NFKC", text):
+        folded = False  # compatibility forms can decompose into spaces
         kept = "№" in text  # NFKC would spell it "No"; Russian train numbers read better with it
         text = unicodedata.normalize("NFKC", text.replace("№", _NUMERO) if kept else text)
         if kept:
             text = text.replace(_NUMERO, "№")
-    if _SPECIAL.search(text):
-        text = _SPECIAL.sub(lambda m: _TABLE[ord(m.group())] or "", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and _SPECIAL.search(text):
+        removed = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal removed
+            new = _TABLE[ord(match.group())]
+            if new is None:
+                removed = True  # dropping an invisible character can bring two spaces together
+                return ""
+            return new
+
+        text = _SPECIAL.sub(replace, text)
+        folded = folded and not removed
+    if "\r" in text:
+        folded = False
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     for pattern in compile_patterns(ignore_patterns):
+        folded = False
         text = pattern.sub("", text)
+    if folded:
+        return text
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return BLOCK_SEPARATOR.join(line for line in lines if line)
 
@@ -67,11 +88,12 @@ def normalize_text(text: str, ignore_patterns: Sequence[str] = ()) -> str:
 def _is_fixed_point(text: str) -> bool:
     """True when ``text``, an output of :func:`normalize_text`, would come back unchanged from it.
 
-    Folding whitespace is idempotent; what is left to check is that no compatibility
-    form, special character or carriage return remains (ignore patterns or removed
-    invisible characters can leave one).
+    Such a text holds no special character or carriage return (those are replaced
+    before ignore patterns can only remove text), and folding whitespace is
+    idempotent; what is left to check is that no compatibility form remains
+    (ignore patterns or removed invisible characters can leave one).
     """
-    return "\r" not in text and not _SPECIAL.search(text) and unicodedata.is_normalized("NFKC", text)
+    return unicodedata.is_normalized("NFKC", text)
 
 
 def comparison_key(text: str, *, normalized: bool = False) -> str:
@@ -87,6 +109,6 @@ def comparison_key(text: str, *, normalized: bool = False) -> str:
     if not (normalized and _is_fixed_point(text)):
         text = normalize_text(text)
     masked = mask_volatile(text)
-    if _HAS_CJK.search(masked):
+    if not text.isascii() and _HAS_CJK.search(masked):  # the masks themselves are not CJK
         masked = _CJK_SPACE.sub("", masked)
     return masked.replace(BLOCK_SEPARATOR, "\n")

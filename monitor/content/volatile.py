@@ -95,6 +95,7 @@ class _Rule:
     before: int
     after: int
     need: re.Pattern[str] | None = None  # the window must contain this for the pattern to be tried
+    need_also: re.Pattern[str] | None = None  # ... and this
 
 
 VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -107,10 +108,12 @@ VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copyright", _YEAR_RANGE_RIGHTS),
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# Every clock holds a time of day, and every time of day holds one of these.
+_TIME_CORE = re.compile(r"\d:\d|\d[時时]\d|\d시")
 _DIGIT_OR_WORD = re.compile(r"\d|just|an? |刚|剛|только|방금", re.I)
 _RULES = (
     _Rule("today", _TODAY, ("今天", "今日", "today", "сегодня", "오늘"), 0, 70),
-    _Rule("clock", _CLOCK, (":", "時", "时", "시"), 50, 45, _YEAR),
+    _Rule("clock", _CLOCK, (":", "時", "时", "시"), 50, 45, _YEAR, _TIME_CORE),
     _Rule(
         "relative",
         _RELATIVE,
@@ -182,6 +185,8 @@ def volatile_spans(text: str) -> list[tuple[int, int, str]]:
             lo = max(0, pos - rule.before)
             window = text[lo : anchor_end + rule.after]
             if rule.need is not None and not rule.need.search(window):
+                continue
+            if rule.need_also is not None and not rule.need_also.search(window):
                 continue
             for match in rule.pattern.finditer(window):
                 start, end = lo + match.start(), lo + match.end()
