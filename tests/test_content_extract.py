@@ -77,3 +77,20 @@ def test_package_exports() -> None:
         "extract_text", "find_item_links", "normalize_text", "split_ignore",
     }
     assert all(hasattr(content, name) for name in content.__all__)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "a", " a ", "a  b", "a\u00a0b", "a\tb\n", "\u3000x\u3000", "a \x1c b", "plain words, one space each"],
+)
+def test_folded_length_is_the_length_of_the_folded_text(text: str) -> None:
+    from monitor.content.blocks import folded_length
+
+    assert folded_length(text) == len(" ".join(text.split()))
+
+
+def test_extracted_text_is_folded_blocks() -> None:
+    html = "<html><body><article><h1> A\u00a0title </h1><p>one\n two\u3000 three</p><p> </p><p>four</p></article></body></html>"
+    got = extract_text(html).text
+    assert normalize_text(got, folded=True) == normalize_text(got)
+    assert got == "A title\n\none two three\n\nfour"

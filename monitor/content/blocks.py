@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-__all__ = ["CELL_SEPARATOR", "is_layout_table", "render_blocks"]
+__all__ = ["CELL_SEPARATOR", "folded_length", "is_layout_table", "render_blocks"]
 
 CELL_SEPARATOR = " | "
 BLOCK_TAGS = frozenset((
@@ -29,7 +29,23 @@ _LAYOUT_CELL_CHARS = 400
 
 
 def _fold(text: str) -> str:
+    # Every whitespace character but the space is unprintable: printable text with no
+    # double space is folded once it has no space at either end.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
+
+
+def folded_length(text: str) -> int:
+    """``len(" ".join(text.split()))``, mostly without splitting."""
+    if text.isprintable() and "  " not in text:
+        n = len(text)
+        if n and text[0] == " ":
+            n -= 1
+        if n and text[-1] == " ":
+            n -= 1
+        return n
+    return len(" ".join(text.split()))
 
 
 def _inline_text(el: etree._Element) -> str:

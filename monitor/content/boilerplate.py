@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from monitor.content.blocks import folded_length
+
 __all__ = ["TextWeights", "detach", "is_boilerplate_attr", "strip_boilerplate", "strip_invisible"]
 
 DROP_ALWAYS = frozenset((
@@ -87,7 +89,7 @@ class TextWeights:
         if found is None:
             # short elements are cheaper to measure in Python than through XPath
             small = el.tag in _SMALL_TAGS
-            found = len(" ".join("".join(el.itertext()).split())) if small else int(_TEXT_LEN(el))
+            found = folded_length("".join(el.itertext())) if small else int(_TEXT_LEN(el))
             self._total[el] = found
         return found
 
@@ -100,7 +102,7 @@ class TextWeights:
                 found = sum(self.total(a) for a in el.iter("a"))
             else:
                 texts = _LINK_TEXTS(el)
-                found = sum(len(" ".join(t.split())) for t in texts) if isinstance(texts, list) else 0
+                found = sum(folded_length(t) for t in texts) if isinstance(texts, list) else 0
             self._link[el] = found
         return found
 
