@@ -90,7 +90,10 @@ def test_folded_length_is_the_length_of_the_folded_text(text: str) -> None:
 
 
 def test_extracted_text_is_folded_blocks() -> None:
-    html = "<html><body><article><h1> A\u00a0title </h1><p>one\n two\u3000 three</p><p> </p><p>four</p></article></body></html>"
+    html = (
+        "<html><body><article><h1> A\u00a0title </h1>"
+        "<p>one\n two\u3000 three</p><p> </p><p>four</p></article></body></html>"
+    )
     got = extract_text(html).text
     assert normalize_text(got, folded=True) == normalize_text(got)
     assert got == "A title\n\none two three\n\nfour"
