@@ -97,3 +97,12 @@ def test_extracted_text_is_folded_blocks() -> None:
     got = extract_text(html).text
     assert normalize_text(got, folded=True) == normalize_text(got)
     assert got == "A title\n\none two three\n\nfour"
+
+
+def test_main_role_is_found_whatever_the_attribute_case() -> None:
+    body = "".join(f"<p>Filler paragraph {i} about nothing in particular at all.</p>" for i in range(6))
+    notice = "".join(f"<p>The K27 train runs on Mondays and Fridays, notice {i}.</p>" for i in range(12))
+    html = f"<html><body><div>{body}</div><DIV ROLE='main'><div>{notice}</div></DIV></body></html>"
+    got = extract_text(html).text
+    assert "notice 11" in got
+    assert "Filler" not in got

@@ -26,6 +26,7 @@ _CELL_BLOCKS = frozenset((
         "article", "pre", "dl",
     ))
 _LAYOUT_CELL_CHARS = 400
+_SPECIAL_LEAVES = frozenset(("br", "hr", "table"))
 
 
 def _fold(text: str) -> str:
@@ -50,6 +51,8 @@ def folded_length(text: str) -> int:
 
 def _inline_text(el: etree._Element) -> str:
     """All text under ``el`` on one line (for table cells)."""
+    if not len(el):
+        return _fold(el.text or "")
     return _fold("".join(_texts(el)))
 
 
@@ -72,6 +75,10 @@ def _texts(el: etree._Element) -> list[str]:
 def is_layout_table(table: etree._Element) -> bool:
     """True for a table used for page layout (cells holding paragraphs or tables), not for data."""
     for cell in table.iter("td", "th"):
+        if not len(cell):  # text only
+            if len(cell.text or "") > _LAYOUT_CELL_CHARS:
+                return True
+            continue
         blocks = 0
         for node in cell.iter():
             if node is cell:
@@ -122,6 +129,19 @@ class _Writer:
         tag = el.tag
         if not isinstance(tag, str):
             self.text(el.tail)
+            return
+        if not len(el) and tag not in _SPECIAL_LEAVES:  # a text-only element: the common case
+            text = el.text
+            if tag in BLOCK_TAGS:
+                self.flush()
+                if text:
+                    self.buf.append(text)
+                self.flush()
+            elif text:
+                self.buf.append(text)
+            tail = el.tail
+            if tail:
+                self.buf.append(tail)
             return
         if tag == "br" or tag == "hr":
             self.flush()

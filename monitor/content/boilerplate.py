@@ -88,8 +88,12 @@ class TextWeights:
         found = self._total.get(el)
         if found is None:
             # short elements are cheaper to measure in Python than through XPath
-            small = el.tag in _SMALL_TAGS
-            found = folded_length("".join(el.itertext())) if small else int(_TEXT_LEN(el))
+            if el.tag not in _SMALL_TAGS:
+                found = int(_TEXT_LEN(el))
+            elif len(el):
+                found = folded_length("".join(el.itertext()))
+            else:
+                found = folded_length(el.text or "")
             self._total[el] = found
         return found
 
@@ -98,6 +102,8 @@ class TextWeights:
         if found is None:
             if el.tag == "a":
                 found = self.total(el)
+            elif not len(el):
+                found = 0  # no child, so no link
             elif el.tag in _SMALL_TAGS:
                 found = sum(self.total(a) for a in el.iter("a"))
             else:

@@ -39,9 +39,6 @@ _LISTS = frozenset(["ul", "ol", "dl"])
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
-_SEMANTIC = etree.XPath(  # in document order
-    "descendant-or-self::*[self::article or self::main or @itemprop='articleBody' or @role='main']"
-)
 
 
 @dataclass(frozen=True)
@@ -89,10 +86,22 @@ def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
     return node
 
 
-def _start(root: etree._Element, body: etree._Element, weights: TextWeights) -> etree._Element:
+def _start(
+    root: etree._Element, body: etree._Element, weights: TextWeights, attributes: bool = True
+) -> etree._Element:
+    """The element the main content is looked for in.
+
+    ``attributes=False`` says no element has an ``itemprop`` or ``role`` attribute.
+    """
     page = weights.plain(body)
-    semantic = _SEMANTIC(root)
-    assert isinstance(semantic, list)
+    if attributes:
+        semantic = [
+            el
+            for el in root.iter()
+            if el.tag in ("article", "main") or el.get("itemprop") == "articleBody" or el.get("role") == "main"
+        ]
+    else:
+        semantic = list(root.iter("article", "main"))
     candidates = [el for el in semantic if weights.plain(el) >= 0.5 * page]
     if not candidates:
         return body
@@ -224,7 +233,9 @@ def extract_text(
         return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
     weights = TextWeights(root)
     strip_invisible(body, weights)
-    start = _start(root, body, weights)
+    # attribute names are never escaped: a page that does not spell them has none
+    lowered = html.lower()
+    start = _start(root, body, weights, "itemprop" in lowered or "role" in lowered)
     strip_boilerplate(start, weights)
     node = _descend(start, weights)
     title = _title(root, headline)
