@@ -24,7 +24,9 @@ _ERROR_PHRASES = re.compile(
     r"|страница не найдена|страница (?:была )?удалена|не существует|доступ (?:запрещ|огранич)|проверка браузера",
     re.IGNORECASE,
 )
-_SHORT = 400  # an error page says little besides its message
+# An error page says little besides its message; the menus and footers of a page
+# without a content container may come with it.
+_SHORT = 1500
 
 
 def error_page_reason(title: str, text: str) -> str | None:
