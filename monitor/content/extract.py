@@ -39,6 +39,7 @@ _LISTS = frozenset(["ul", "ol", "dl"])
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
+_HAS_ROLES = etree.XPath("boolean(//@itemprop | //@role)")
 
 
 @dataclass(frozen=True)
@@ -233,9 +234,7 @@ def extract_text(
         return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
     weights = TextWeights(root)
     strip_invisible(body, weights)
-    # attribute names are never escaped: a page that does not spell them has none
-    lowered = html.lower()
-    start = _start(root, body, weights, "itemprop" in lowered or "role" in lowered)
+    start = _start(root, body, weights, bool(_HAS_ROLES(root)))
     strip_boilerplate(start, weights)
     node = _descend(start, weights)
     title = _title(root, headline)
