@@ -168,10 +168,11 @@ def _hidden(el: etree._Element) -> bool:
     return False
 
 
-_LABEL_HINT = re.compile(  # matched against lower-cased text
-    r"advertis|sponsor|^\s*ads?\b|广告|推广|赞助|廣告|광고|реклам|上一|下一|이전글|다음글|предыдущ|следующ|cookie|쿠키|"
+_LABEL_HINT = re.compile(  # matched against lower-cased text, with _AD_HINT
+    r"advertis|sponsor|广告|推广|赞助|廣告|광고|реклам|上一|下一|이전글|다음글|предыдущ|следующ|cookie|쿠키|"
     r"browser|javascript|浏览器|字号|字体|font size|text size|글자|글씨|шрифт|браузер"
 )
+_AD_HINT = re.compile(r"\s*ads?\b")  # kept apart: an anchored alternative slows the search down
 _LABEL_TEXT_CHARS = 600
 _LABEL_SCAN_CHARS = 160  # labels and notices say what they are at the start
 
@@ -217,8 +218,10 @@ def _candidate(el: etree._Element, weights: TextWeights) -> etree._Element | Non
     if (el.get("style") is not None or el.get("hidden") is not None or el.get("aria-hidden")) and _hidden(el):
         return el
     text = el.text
-    if text and len(text) < _LABEL_TEXT_CHARS and _LABEL_HINT.search(text[:_LABEL_SCAN_CHARS].lower()):
-        return _labelled_box(el, weights)
+    if text and len(text) < _LABEL_TEXT_CHARS:
+        start = text[:_LABEL_SCAN_CHARS].lower()
+        if _LABEL_HINT.search(start) or _AD_HINT.match(start):
+            return _labelled_box(el, weights)
     return None
 
 

@@ -162,7 +162,7 @@ def _hex_words(text: str, low: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     pos = 0
     for word in low.split():
-        if len(word) < 8 or not _HAS_DIGIT.search(word):
+        if len(word) < 8 or word.isalpha() or not _HAS_DIGIT.search(word):  # letters only: no digit
             continue
         start = low.find(word, pos)
         pos = start + len(word)
