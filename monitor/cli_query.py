@@ -15,7 +15,7 @@ import click
 from monitor.app import AppContext
 from monitor.diff import unified
 from monitor.exceptions import UsageError
-from monitor.render import print_changes, print_history, print_hits, print_status
+from monitor.render import print_changes, print_history, print_hits, print_sources, print_status
 from monitor.routes import route_history, route_table
 from storage import queries
 
@@ -168,4 +168,17 @@ def search(app: AppContext, terms: str, limit: int, as_json: bool) -> None:
         print_hits(hits)
 
 
-COMMANDS = (changes, status, history, show, diff, search)
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array")
+@click.pass_obj
+def sources(app: AppContext, as_json: bool) -> None:
+    """The health of every source: last success, consecutive failures, last error."""
+    with app.archive().reading() as session:
+        rows = queries.source_health(session)
+    if as_json:
+        _dump([row.as_json() for row in rows])
+    else:
+        print_sources(rows)
+
+
+COMMANDS = (changes, status, history, show, diff, search, sources)

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.facts import RouteStatus
-from storage.queries import ChangeRecord, SearchHit, SnapshotRecord
+from storage.queries import ChangeRecord, SearchHit, SnapshotRecord, SourceHealth
 
-__all__ = ["console", "print_changes", "print_history", "print_hits", "print_status"]
+__all__ = ["console", "print_changes", "print_history", "print_hits", "print_sources", "print_status"]
 
 
 def console() -> Console:
@@ -57,6 +57,19 @@ def print_history(rows: Sequence[SnapshotRecord]) -> None:
     for row in rows:
         table.add_row(str(row.id), f"{row.fetched_at:%Y-%m-%d %H:%M:%S}", str(row.status), str(row.size or 0),
                       row.source, row.url, (row.title or "")[:60])
+    out.print(table)
+
+
+def print_sources(rows: Sequence[SourceHealth]) -> None:
+    out = console()
+    if not rows:
+        out.print("no source has been checked yet")
+        return
+    table = Table("source", "kind", "last success", "failures in a row", "last error")
+    for row in rows:
+        table.add_row(row.name, row.kind, f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never",
+                      str(row.consecutive_failures) if row.consecutive_failures else "",
+                      (row.last_error or "")[:100])
     out.print(table)
 
 

@@ -125,6 +125,21 @@ class SourceHealth:
     consecutive_failures: int
     last_error: str | None
 
+    def as_json(self) -> dict[str, Any]:
+        def when(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "url": self.url,
+            "baseline_at": when(self.baseline_at),
+            "last_success_at": when(self.last_success_at),
+            "last_failure_at": when(self.last_failure_at),
+            "consecutive_failures": self.consecutive_failures,
+            "last_error": self.last_error,
+        }
+
 
 @dataclass(frozen=True)
 class DocumentValidators:

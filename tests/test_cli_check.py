@@ -192,3 +192,18 @@ def test_a_page_removed_answer_with_http_200_is_a_failure_not_a_change(tmp_path:
     site.put("/notice.html", article("Timetable", "Dandong–Sinuiju trains run daily at 09:30."))
     assert rw.check() == []                       # back as it was: still no change (a 304, even)
     assert len(rw.json("history", site.url("/notice.html"))) == 1   # the error answer is no snapshot
+
+
+def test_sources_shows_health(tmp_path: Path, site: LiveSite, sqlite_url: str) -> None:
+    site.put("/ok.html", article("Notice", "Trains run daily."))
+    rw = Railwatch(tmp_path, [
+        {"name": "gone", "kind": "page", "url": "http://127.0.0.1:9/nothing-listens-here"},
+        {"name": "ok", "kind": "page", "url": site.url("/ok.html")},
+    ], sqlite_url)
+    rw.run("check", expect=3)
+    rw.run("check", expect=3)
+    health = {row["name"]: row for row in rw.json("sources")}
+    assert health["gone"]["consecutive_failures"] == 2
+    assert "connection refused" in health["gone"]["last_error"]
+    assert health["gone"]["last_success_at"] is None
+    assert health["ok"]["consecutive_failures"] == 0 and health["ok"]["last_success_at"]
