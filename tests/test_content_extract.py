@@ -106,3 +106,12 @@ def test_main_role_is_found_whatever_the_attribute_case() -> None:
     got = extract_text(html).text
     assert "notice 11" in got
     assert "Filler" not in got
+
+
+def test_boilerplate_nested_in_boilerplate_goes_with_it() -> None:
+    nav = "<nav><ul class='menu'><li><div class='share'>Share</div>Home</li></ul><p>Advertisement</p></nav>"
+    article = "".join(f"<p>The K27 train runs on Mondays, paragraph {i}.</p>" for i in range(8))
+    html = f"<html><body>{nav}<article>{article}</article><div class='sidebar'>Popular</div>tail</body></html>"
+    got = extract_text(html).text
+    assert "paragraph 7" in got
+    assert not any(word in got for word in ("Share", "Home", "Advertisement", "Popular"))

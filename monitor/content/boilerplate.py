@@ -231,12 +231,30 @@ def strip_invisible(body: etree._Element, weights: TextWeights) -> None:
     weights.forget()
 
 
+def _following(el: etree._Element, scope: etree._Element) -> etree._Element | None:
+    """The first node after ``el``'s subtree in document order, within ``scope``."""
+    node: etree._Element | None = el
+    while node is not None and node is not scope:
+        after = node.getnext()
+        if after is not None:
+            return after
+        node = node.getparent()
+    return None
+
+
 def strip_boilerplate(scope: etree._Element, weights: TextWeights) -> None:
     """Remove boilerplate elements under ``scope`` in place (after :func:`strip_invisible`)."""
     body = scope
     page = max(weights.plain(body), 1)
     doomed: list[etree._Element] = []
+    # Inside a doomed element nothing needs judging: whatever is found there goes with it.
+    skipping = False
+    resume: etree._Element | None = None  # where a skipped subtree ends (None: at the end)
     for el in body.iter():
+        if skipping:
+            if el is not resume:
+                continue
+            skipping = False
         if el is body or not isinstance(el.tag, str):
             continue
         target = _candidate(el, weights)
@@ -245,6 +263,8 @@ def strip_boilerplate(scope: etree._Element, weights: TextWeights) -> None:
         if weights.plain(target) >= _MAIN_SHARE * page:
             continue
         doomed.append(target)
+        if target is el:
+            skipping, resume = True, _following(el, body)
     for el in doomed:
         detach(el)  # detaching inside an already detached subtree is harmless
     weights.forget()
