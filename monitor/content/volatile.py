@@ -142,6 +142,10 @@ _RULES = (
 )
 
 
+# An ASCII text holds none of the other anchor words.
+_ASCII_ANCHORS = {rule.anchors: tuple(word for word in rule.anchors if word.isascii()) for rule in _RULES}
+
+
 def _occurrences(low: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     """(start, end) of every occurrence of the anchor words, in order (plain substring search is fast)."""
     found: list[tuple[int, int]] = []
@@ -177,9 +181,10 @@ def volatile_spans(text: str) -> list[tuple[int, int, str]]:
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lower-cased
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    ascii_only = low.isascii()
     for rule in _RULES:
         last_end = -1
-        for pos, anchor_end in _occurrences(low, rule.anchors):
+        for pos, anchor_end in _occurrences(low, _ASCII_ANCHORS[rule.anchors] if ascii_only else rule.anchors):
             if pos < last_end:
                 continue
             lo = max(0, pos - rule.before)
