@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage.blobs import DELTA, BlobStore, StoredBlob
@@ -95,6 +95,7 @@ _DOCUMENT_STATE = (
     .outerjoin(Snapshot, Snapshot.id == Document.latest_snapshot_id)
     .outerjoin(_BodyBlob, _BodyBlob.id == Snapshot.body_id)
     .outerjoin(_TextBlob, _TextBlob.id == Snapshot.text_id)
+    .where(Document.source_id == bindparam("source_id"), Document.url == bindparam("url"))
 )
 
 
@@ -109,6 +110,10 @@ class UnitOfWork:
         self.session = session
         self.blobs = BlobStore(session)
 
+    def _conn(self) -> Connection:
+        """The transaction's connection: Core statements skip the ORM's per-statement work."""
+        return self.session.connection()
+
     def source(self, name: str, kind: str, url: str, now: datetime) -> Source:
         found = self.session.scalars(select(Source).where(Source.name == name)).first()
         if found is None:
@@ -121,11 +126,9 @@ class UnitOfWork:
 
     def document(self, source_id: int, url: str, role: str, now: datetime) -> DocumentState:
         """The document at ``url``, created (``created=True``) when unknown."""
-        row = self.session.execute(
-            _DOCUMENT_STATE.where(Document.source_id == source_id, Document.url == url)
-        ).first()
+        row = self._conn().execute(_DOCUMENT_STATE, {"source_id": source_id, "url": url}).first()
         if row is None:
-            doc_id = self.session.execute(
+            doc_id = self._conn().execute(
                 _INSERT_DOCUMENT, {"source_id": source_id, "url": url, "role": role, "first_seen_at": now}
             ).scalar_one()
             return DocumentState(doc_id, url, role, True, now, None, None, None, None, None, None)
@@ -163,7 +166,7 @@ class UnitOfWork:
         statement = _DOCUMENT_UPDATES.get(columns)
         if statement is None:
             statement = _DOCUMENT_UPDATES[columns] = _UPDATE_DOCUMENT.values({k: bindparam(k) for k in columns})
-        self.session.execute(statement, {"document_id": document_id, **values})
+        self._conn().execute(statement, {"document_id": document_id, **values})
 
     def add_snapshot(self, doc: DocumentState, snap: NewSnapshot) -> int:
         """Store a snapshot (bodies chained to the document's previous ones); returns its id."""
@@ -179,7 +182,7 @@ class UnitOfWork:
             facts_id: int | None = snap.facts_id
         else:
             facts_id = self.blobs.put_json(list(snap.facts)).id if snap.facts else None
-        snapshot_id: int = self.session.execute(_INSERT_SNAPSHOT, {
+        snapshot_id: int = self._conn().execute(_INSERT_SNAPSHOT, {
             "document_id": doc.id, "fetched_at": snap.fetched_at, "status": snap.status,
             "final_url": snap.final_url, "headers": dict(snap.headers), "body_id": body.id if body else None,
             "text_id": text.id if text else None, "key_sha256": snap.key_sha256, "encoding": snap.encoding,
@@ -187,13 +190,13 @@ class UnitOfWork:
         }).scalar_one()
         self._update(doc.id, latest_snapshot_id=snapshot_id, last_checked_at=snap.fetched_at)
         if snap.searchable and snap.text:
-            self.session.execute(_INSERT_SEARCH, {"snapshot_id": snapshot_id, "document_id": doc.id,
+            self._conn().execute(_INSERT_SEARCH, {"snapshot_id": snapshot_id, "document_id": doc.id,
                                                   "text": snap.text})
         return snapshot_id
 
     def add_event(self, source_id: int, document_id: int, url: str, now: datetime,
                   event: NewEvent, snapshot_after: int | None) -> int:
-        event_id: int = self.session.execute(_INSERT_EVENT, {
+        event_id: int = self._conn().execute(_INSERT_EVENT, {
             "source_id": source_id, "document_id": document_id, "url": url, "detected_at": now,
             "kind": event.kind, "summary": event.summary, "route": list(event.route) if event.route else None,
             "before": dict(event.before) if event.before is not None else None,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import zstandard
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from storage.exceptions import ArchiveCorrupt
@@ -26,6 +26,10 @@ from storage.models import Blob
 __all__ = ["DELTA", "STANDALONE", "BlobStore", "StoredBlob"]
 
 _LEVEL = 3
+# Built once; parameters are bound per call.
+_BY_DIGEST = select(Blob.id, Blob.codec, Blob.base_id).where(Blob.sha256 == bindparam("sha256"))
+_BY_ID = select(Blob.codec, Blob.base_id, Blob.size, Blob.sha256, Blob.data).where(Blob.id == bindparam("id"))
+_INSERT = insert(Blob).returning(Blob.id)
 STANDALONE = "zstd"
 DELTA = "zstd-delta"
 
@@ -49,9 +53,7 @@ class BlobStore:
     def put(self, data: bytes, keyframe: StoredBlob | None = None) -> StoredBlob:
         """Store ``data`` once; compress against ``keyframe``'s blob when given."""
         digest = hashlib.sha256(data).digest()
-        existing = self._session.execute(
-            select(Blob.id, Blob.codec, Blob.base_id).where(Blob.sha256 == digest)
-        ).first()
+        existing = self._session.connection().execute(_BY_DIGEST, {"sha256": digest}).first()
         if existing is not None:
             blob_id, codec, base_id = existing
             return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
@@ -65,17 +67,14 @@ class BlobStore:
                 codec, base_id, stored = DELTA, keyframe.keyframe_id, delta
         if codec == STANDALONE and not stored:
             stored = self._plain.compress(data)
-        blob_id = self._session.execute(
-            insert(Blob).values(sha256=digest, size=len(data), codec=codec, base_id=base_id, data=stored)
-            .returning(Blob.id)
+        blob_id = self._session.connection().execute(
+            _INSERT, {"sha256": digest, "size": len(data), "codec": codec, "base_id": base_id, "data": stored}
         ).scalar_one()
         return StoredBlob(blob_id, base_id or blob_id)
 
     def get(self, blob_id: int) -> bytes:
         """The original bytes of a blob."""
-        row = self._session.execute(
-            select(Blob.codec, Blob.base_id, Blob.size, Blob.sha256, Blob.data).where(Blob.id == blob_id)
-        ).first()
+        row = self._session.connection().execute(_BY_ID, {"id": blob_id}).first()
         if row is None:
             raise ArchiveCorrupt(f"blob {blob_id} is missing")
         if row.codec == STANDALONE:
