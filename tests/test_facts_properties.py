@@ -118,3 +118,19 @@ def test_speculation_never_states_a_fact(a: str, b: str) -> None:
         f"The leader's armoured train left {a} for {b} on Sunday.",
     ):
         assert extract_facts(text, published=datetime.date(2026, 3, 10)) == [], text
+
+
+_DAYISH = st.text(alphabet=st.sampled_from(list("monTUEWdnsayhrfiſKkıİᲀвтоникрсдчепя ,-/&и")) | st.characters(),
+                  max_size=60)
+
+
+@settings(max_examples=300)
+@given(_DAYISH)
+def test_parse_days_never_raises(text: str) -> None:
+    days = parse_days(text)
+    assert days is None or set(days) <= set(DAYS)
+
+
+def test_parse_days_case_folding_look_alikes() -> None:
+    assert parse_days("wedneſdays and ſaturdays") == ("Wed", "Sat")
+    assert parse_days("ſun-mon") == ("Mon", "Sun")

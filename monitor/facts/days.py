@@ -80,6 +80,23 @@ _FORMERLY = gated(
 )
 
 
+def _day(table: dict[str, int], word: str) -> int | None:
+    """A day's index; case-insensitive matching also admits look-alikes ("wedneſday")."""
+    key = word.casefold()
+    if key in table:
+        return table[key]
+    return next((i for name, i in table.items() if key.startswith(name)), None)
+
+
+def _days(table: dict[str, int], words: list[str]) -> set[int]:
+    return {i for i in (_day(table, w) for w in words) if i is not None}
+
+
+def _span(table: dict[str, int], a: str, b: str) -> set[int]:
+    first, last = _day(table, a), _day(table, b)
+    return set() if first is None or last is None else _range(first, last)
+
+
 def _range(a: int, b: int) -> set[int]:
     return {i % 7 for i in range(a, a + ((b - a) % 7) + 1)}
 
@@ -89,7 +106,7 @@ def _en(text: str, strict: bool = True) -> set[int]:
     if _EN_WEEKDAYS.search(text):
         found |= {0, 1, 2, 3, 4}
     for m in _EN_DAY_RANGE.finditer(text):
-        found |= _range(_EN_DAY[m.group(1).lower()], _EN_DAY[m.group(2).lower()])
+        found |= _span(_EN_DAY, m.group(1), m.group(2))
     text = _EN_DAY_RANGE.sub(" ", text)
     clusters: list[list[re.Match[str]]] = []
     for m in _EN_DAY_RE.finditer(text):
@@ -98,13 +115,13 @@ def _en(text: str, strict: bool = True) -> set[int]:
         else:
             clusters.append([m])
     for cluster in clusters:
-        words = [m.group(1).lower() for m in cluster]
+        words = [m.group(1) for m in cluster]
         plural = any(m.group(2) for m in cluster)
         abbreviated = any(len(w) <= 4 for w in words)
         before = text[max(0, cluster[0].start() - 30):cluster[0].start()]
         # A single bare weekday ("said on Friday") is an event, not a schedule.
         if not strict or len(cluster) >= 2 or plural or abbreviated or _EN_RECURRING.search(before):
-            found |= {_EN_DAY[w] for w in words}
+            found |= _days(_EN_DAY, words)
     return found
 
 
@@ -142,17 +159,17 @@ def _ko(text: str, strict: bool = True) -> set[int]:
 def _ru(text: str, strict: bool = True) -> set[int]:
     found: set[int] = set()
     for m in _RU_RANGE.finditer(text):
-        found |= _range(_RU_DAY[m.group(1).lower()], _RU_DAY[m.group(2).lower()])
+        found |= _span(_RU_DAY, m.group(1), m.group(2))
     text = _RU_RANGE.sub(" ", text)
     for m in _RU_ABBR_RANGE.finditer(text):
-        found |= _range(_RU_DAY[m.group(1).lower()], _RU_DAY[m.group(2).lower()])
+        found |= _span(_RU_DAY, m.group(1), m.group(2))
     text = _RU_ABBR_RANGE.sub(" ", text)
     for m in _RU_ABBR_LIST.finditer(text):
-        found |= {_RU_DAY[d.lower()] for d in re.findall(r"пн|вт|ср|чт|пт|сб|вс", m.group(0), re.I)}
+        found |= _days(_RU_DAY, re.findall(r"пн|вт|ср|чт|пт|сб|вс", m.group(0), re.I))
     hits = list(_RU_DAY_RE.finditer(text))
     recurring = bool(_RU_RECURRING.search(text))
     if not strict or recurring or len(hits) >= 2:
-        found |= {_RU_DAY[m.group(1).lower()] for m in hits}
+        found |= _days(_RU_DAY, [m.group(1) for m in hits])
     return found
 
 
