@@ -115,3 +115,14 @@ def test_apply_fact_same_evidence_kept_once() -> None:
     twice = apply_fact(once, fact, _evidence(1), T0)
     assert twice.evidence == once.evidence
     assert isinstance(twice, RouteStatus)
+
+
+def test_apply_fact_one_train_of_known_pair_keeps_pair() -> None:
+    current = apply_fact(None, _fact({"route": ["Beijing", "Pyongyang"], "status": "operating",
+                                      "trains": ["K27", "K28"]}), _evidence(1), T0)
+    sold_out = _fact({"route": ["Beijing", "Pyongyang"], "trains": ["K27"]})
+    later = apply_fact(current, sold_out, _evidence(2), T0 + datetime.timedelta(hours=1))
+    assert later.trains == ("K27", "K28")
+    other = _fact({"route": ["Beijing", "Pyongyang"], "trains": ["K29", "K30"]})
+    replaced = apply_fact(later, other, _evidence(3), T0 + datetime.timedelta(hours=2))
+    assert replaced.trains == ("K29", "K30")

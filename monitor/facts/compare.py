@@ -70,6 +70,8 @@ def _schedule_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             continue
         if name == "duration_min" and _same_duration(old.get(name), new[name]):
             continue
+        if name == "trains" and old.get(name) and set(new[name]) <= set(old[name]):
+            continue  # "K27 sold out" names one train of the known pair K27/K28
         if old.get(name) != new[name]:
             changed.append(name)
     return changed
@@ -122,6 +124,8 @@ def compare_facts(before: Sequence[Fact], after: Sequence[Fact]) -> list[FactCha
             changes.append(FactChange("status", fact.route, before_status, after_status,
                                       _status_summary(label, old, new)))
         changed = _schedule_changes(old, new)
+        if changed == ["effective"] and changes and changes[-1].route == fact.route and changes[-1].kind == "status":
+            changed = []  # the new date belongs to the status change just reported
         if changed:
             keys = [*changed, "effective"] if "effective" in new else changed
             changes.append(FactChange(

@@ -89,6 +89,8 @@ def apply_fact(current: RouteStatus | None, fact: Fact, evidence: Evidence,
         current = RouteStatus(route=fact.route)
     newer = _newer(as_of, current.as_of)
     updates: dict[str, Any] = {}
+    if "trains" in stated and current.trains and set(stated["trains"]) <= set(current.trains):
+        del stated["trains"]  # one train of a known pair named ("K27 sold out") keeps the pair
     for name, value in stated.items():
         if newer or getattr(current, name) in (None, ()):
             updates[name] = value
