@@ -24,6 +24,7 @@ from .status import (
     is_past_context,
     is_resumption,
     is_special_train,
+    opens_in_past,
     tickets,
 )
 from .tables import table_observations
@@ -43,6 +44,10 @@ _STATUS_PREFERENCE = ("resumed", "suspended", "cancelled", "planned", "operating
 class _Context:
     routes: list[tuple[str, str]] = field(default_factory=list)
     first_seen: dict[frozenset[str], tuple[int, tuple[str, str]]] = field(default_factory=dict)
+    # Whether the last sentence that named a route was rejected (rumour, history, special
+    # train): a station-less sentence after it continues that rejected statement.
+    rejected: bool = False
+    rejected_routes: set[frozenset[str]] = field(default_factory=set)
 
     def remember(self, route: tuple[str, str], position: int | None = None) -> None:
         self.routes = [r for r in self.routes if set(r) != set(route)] + [route]
@@ -96,7 +101,7 @@ def _route_for(part: RoutePart, sentence: str, ctx: _Context) -> tuple[str, str]
         return part.pair
     if len(part.stations) == 1:
         return ctx.with_station(part.stations[0])
-    if not part.stations and (has_service_cue(sentence) or tickets(sentence)):
+    if not part.stations and not ctx.rejected and (has_service_cue(sentence) or tickets(sentence)):
         return ctx.last()
     return None
 
@@ -110,8 +115,13 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
     if all(route is None for route in routes):
         return []
     with scope(sentence):
-        if any(veto(sentence) for veto in _VETOES):
+        if any(veto(sentence) for veto in _VETOES) or opens_in_past(sentence, published):
+            if any(part.stations for part in parts):
+                ctx.rejected = True
+                ctx.rejected_routes.update(frozenset(r) for r in routes if r is not None)
             return []
+        if any(part.stations for part in parts):
+            ctx.rejected = False
         return list(_stated(parts, routes, sentence, position, ctx, published))
 
 
@@ -177,7 +187,17 @@ def _observe(text: str, published: datetime.date | None, gazetteer: Gazetteer | 
             _pair_across(sentence, lines[i + 1] if i + 1 < len(lines) else "", ctx, gz)
             out.extend(_sentence_observations(sentence, position, ctx, gz, published))
             position += 1
-    return out, ctx.first_seen
+    return _without_bare_headline(out, ctx.rejected_routes), ctx.first_seen
+
+
+def _without_bare_headline(found: list[Observation], rejected: set[frozenset[str]]) -> list[Observation]:
+    """A headline that only names a route ("Rason–Vladivostok train: when to expect it") states
+    nothing when every sentence of the body about that route was rejected."""
+    head = [o for o in found if o.position == 0 and o.effective is None and o.key in rejected]
+    if not head:
+        return found
+    keys = {o.key for o in head} - {o.key for o in found if o.position != 0}
+    return [o for o in found if not (o.position == 0 and o.key in keys and o.effective is None)]
 
 
 def _pair_across(sentence: str, following: str, ctx: _Context, gazetteer: Gazetteer) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "is_past_context",
     "is_resumption",
     "is_special_train",
+    "opens_in_past",
     "tickets",
 ]
 
@@ -50,7 +51,8 @@ _RUNS = gated(
     r"|开行|開行|运行|運行|运营|運營|开通|開通|通车|通車|发车|發車|开出|開出|首发|首發|首趟|双向开行"
     r"|운행(?:한다|하며|하고|된다|되며|되고|돼|중|하는|되는|할|될|을\s*시작|했|됐|하였|되었)|운영|다닌다|오간다|왕복"
     r"|달린다|달리는|달렸|첫\s*운행|개통"
-    r"|курсир|ходит|ходят|будет\s+ходить|отправля|отправит|следует|следуют|запущ|запуска|запуст",
+    r"|курсир|ходит|ходят|будет\s+ходить|отправля|отправит|следует|следуют|запущ|запуска[а-яё]|запуст"
+    r"|운행\s*중(?!단|지)|운행을?\s*(?:이어\s*가|계속)|정상\s*운행",
     re.I,
 )
 _NOT_A_SERVICE = gated(r"\bline\s+runs\b|\broad\b|\bbridge\s+runs\b|\bpipeline\b", re.I)
@@ -108,7 +110,14 @@ _HEARSAY = gated(
     r"|报道称|報道稱|媒体|媒體|消息人士|如果|是否|？"
     r"|가능성|전망|관측|검토|소식통|것으로\s*(?:보인|알려|전해)|예상|추측|보도에\s*따르면|되면|할지|여부|논의"
     r"|могут|может|возможно|по\s+слухам|слух|по\s+данным\s+(?:СМИ|источник)|рассматрива|обсужда|не\s+исключ"
-    r"|ожида|предполага|вероятно|если|якобы",
+    r"|ожида|предполага|вероятно|если|якобы"
+    # unconfirmed or unofficial word, "when to expect", "no decision has been taken"
+    r"|\bunofficial|\bunconfirmed\b|\bnot\s+(?:yet\s+)?(?:been\s+)?confirmed\b|\bno\s+decision\b|\bwhen\s+to\s+expect\b"
+    r"|^\s*[传傳](?![统統真送达達播输輸承授染])|最早(?:于|於|在|将|將|可|可能)?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[月日号號]"
+    r"|最早(?:于|於|在|将|將)?(?:今年|明年|下月|年内|年底|年中)|非官方|未经证实|未經證實|尚未(?:证实|證實|确认|確認)|尚未(?:作出|做出)?决定"
+    r"|비공식|확인되지\s*않|결정되지\s*않|언제쯤"
+    r"|(?<![а-яё])ждать|неофициальн|не\s+подтвер|решени[а-яё]*[^.]{0,60}не\s+(?:был[оаи]?\s+)?принима"
+    r"|предположени",
     re.I,
 )
 _SPECIAL = gated(
@@ -228,6 +237,26 @@ def is_historical(clause: str, published: datetime.date | None) -> bool:
         return True
     ref_year = published.year if published else datetime.date.today().year
     return any(int(y) < ref_year for y in _YEAR.findall(clause))
+
+
+# A sentence that opens with a time phrase (上世纪八十年代，…; In the 1980s, …; В 1980-е годы …;
+# 1980년대에는 …; 2019年，…): that phrase governs the whole sentence, not only its first clause.
+_OPENING_ERA = gated(
+    r"^\W{0,3}(?:早在|在)?(?:上世[纪紀]\S{0,8}|(?:19|20)?\d0\s*年代|[一二三四五六七八九]十年代|(?:19|20)\d\d\s*年(?!\s*\d{1,2}\s*月))"
+    r"|^\W{0,3}(?:back\s+)?(?:in|during|by|throughout)\s+(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?:19|20)\d0s|(?:19|20)\d\d\b(?!\s*[-/.]\d))"
+    r"|^\W{0,3}(?:ещ[её]\s+)?(?:в|во)\s+(?:(?:19|20)\d0-?(?:[ех]|ые|ых)\s+(?:год|гг)|(?:19|20)\d\d\s+(?:году|г\.))"
+    r"|^\W{0,3}(?:(?:19|20)\d0\s*년대|(?:19|20)\d\d\s*년(?!\s*\d{1,2}\s*월))",
+    re.I,
+)
+
+
+def opens_in_past(sentence: str, published: datetime.date | None) -> bool:
+    """A sentence governed by an opening time phrase in the past ("In the 1980s, the train ran …")."""
+    m = _OPENING_ERA.search(sentence)
+    if m is None:
+        return False
+    phrase = m.group(0)
+    return bool(re.search(r"年代|上世|\d0s\b|\d0-?[ех]|\d0-?ы|년대", phrase)) or is_historical(phrase, published)
 
 
 def is_before_era(sentence: str) -> bool:
