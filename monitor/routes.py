@@ -33,6 +33,7 @@ def fact_to_json(fact: Fact) -> dict[str, Any]:
         "duration_min": fact.duration_min,
         "tickets": fact.tickets,
         "quote": fact.quote,
+        **({"monthly": list(fact.monthly)} if fact.monthly else {}),
     }
 
 
@@ -49,6 +50,7 @@ def fact_from_json(data: Mapping[str, Any]) -> Fact:
         duration_min=data.get("duration_min"),
         tickets=data.get("tickets"),
         quote=data.get("quote") or "",
+        monthly=tuple(int(d) for d in data.get("monthly") or ()),
     )
 
 

@@ -20,6 +20,7 @@ def _fact(spec: dict[str, Any]) -> Fact:
     values["route"] = tuple(values["route"])
     for key in ("days", "trains"):
         values[key] = tuple(str(v) for v in values.get(key, ()))
+    values["monthly"] = tuple(int(v) for v in values.get("monthly", ()))
     return Fact(**values)
 
 
@@ -126,3 +127,15 @@ def test_apply_fact_one_train_of_known_pair_keeps_pair() -> None:
     other = _fact({"route": ["Beijing", "Pyongyang"], "trains": ["K29", "K30"]})
     replaced = apply_fact(later, other, _evidence(3), T0 + datetime.timedelta(hours=2))
     assert replaced.trains == ("K29", "K30")
+
+
+def test_monthly_dates_survive_storage_and_status() -> None:
+    from monitor.routes import fact_from_json, fact_to_json
+
+    fact = _fact({"route": ["Moscow", "Pyongyang"], "status": "operating", "monthly": [7, 21]})
+    assert fact_from_json(fact_to_json(fact)) == fact
+    plain = _fact({"route": ["Moscow", "Pyongyang"], "status": "operating"})
+    assert "monthly" not in fact_to_json(plain)
+    assert fact_from_json(fact_to_json(plain)) == plain
+    status = apply_fact(None, fact, _evidence(1), T0)
+    assert status.as_dict()["monthly"] == [7, 21]

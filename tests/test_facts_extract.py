@@ -26,7 +26,7 @@ def _cases() -> list[Any]:
 
 def _actual(fact: Fact, key: str) -> Any:
     value = getattr(fact, key)
-    if key in ("route", "days", "trains"):
+    if key in ("route", "days", "trains", "monthly"):
         return list(value)
     return value
 

@@ -10,7 +10,7 @@ from .model import Fact
 
 __all__ = ["SCHEDULE_FIELDS", "FactChange", "compare_facts", "fact_fields", "route_label"]
 
-SCHEDULE_FIELDS: tuple[str, ...] = ("trains", "days", "departs", "arrives", "duration_min", "effective")
+SCHEDULE_FIELDS: tuple[str, ...] = ("trains", "days", "monthly", "departs", "arrives", "duration_min", "effective")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ def fact_fields(fact: Fact) -> dict[str, Any]:
         out["days"] = list(fact.days)
     if fact.trains:
         out["trains"] = list(fact.trains)
+    if fact.monthly:
+        out["monthly"] = list(fact.monthly)
     for name in ("departs", "arrives", "duration_min"):
         value = getattr(fact, name)
         if value is not None:
@@ -53,9 +55,16 @@ def _show(name: str, value: Any) -> str:
         return "?"
     if name in ("days", "trains"):
         return "/".join(value) if value else "?"
+    if name == "monthly":
+        return "/".join(_ordinal(d) for d in value) + " of each month"
     if name == "duration_min":
         return f"{value // 60}h{value % 60:02d}"
     return str(value)
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 def _same_duration(a: Any, b: Any) -> bool:
@@ -70,6 +79,8 @@ def _schedule_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             continue
         if name == "duration_min" and _same_duration(old.get(name), new[name]):
             continue
+        if name == "monthly" and name not in old:
+            continue  # a route's status holds no monthly dates: only a changed pattern counts
         if name == "trains" and old.get(name) and set(new[name]) <= set(old[name]):
             continue  # "K27 sold out" names one train of the known pair K27/K28
         if old.get(name) != new[name]:
@@ -91,7 +102,9 @@ def _schedule_summary(label: str, old: dict[str, Any], new: dict[str, Any], chan
         if name == "effective":
             continue
         prefix = words.get(name, "")
-        if name in old:
+        if name == "monthly" and name in old:
+            bits.append(f"{_show('trains', [_ordinal(d) for d in old[name]])} → {_show(name, new[name])}")
+        elif name in old:
             bits.append(f"{prefix}{_show(name, old[name])} → {_show(name, new[name])}")
         else:
             bits.append(f"{prefix}{_show(name, new[name])}")

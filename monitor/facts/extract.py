@@ -11,6 +11,7 @@ from .days import parse_days
 from .gate import scope
 from .gazetteer import Gazetteer
 from .model import Fact
+from .monthly import monthly_span, parse_monthly
 from .observation import Observation
 from .routes import RoutePart, split_routes, stations_in
 from .segments import paragraphs
@@ -133,6 +134,9 @@ def _stated(parts: list[RoutePart], routes: list[tuple[str, str] | None], senten
     found = []
     for part in parts:
         dates = find_dates(part.text, published)
+        span = monthly_span(part.text)
+        if span is not None:  # 每月3日和17日: days of every month, not a date
+            dates = [d for d in dates if not span[0] <= d.start < span[1]]
         found.append((dates, *_sentence_status(part.text, dates, published)))
     # "北京至平壤、丹东至平壤两条线路将恢复开行": the one verb serves every route named.
     shared = next((status for _, status, _ in found if status is not None), None)
@@ -155,6 +159,7 @@ def _stated(parts: list[RoutePart], routes: list[tuple[str, str] | None], senten
             duration_min=parse_duration(part.text),
             trains=find_trains(part.text),
             tickets=tickets(part.text),
+            monthly=parse_monthly(part.text),
         )
         if obs.states_service() or obs.trains or obs.tickets:
             yield obs
@@ -206,9 +211,15 @@ def _pair_across(sentence: str, following: str, ctx: _Context, gazetteer: Gazett
     if len(here) != 1 or not following:
         return
     (name,) = here
+    there = {m.name for m in stations_in(following, gazetteer)} - here
+    known = [r for r in ctx.routes if name in r and set(r) - {name} <= there]
+    if known:
+        # The two sentences name both ends of a route already stated: continue that one
+        # rather than another route through the same station.
+        ctx.remember(known[-1])
+        return
     if ctx.with_station(name) is not None:
         return
-    there = {m.name for m in stations_in(following, gazetteer)} - here
     if len(there) == 1 and has_service_cue(sentence):
         ctx.remember((name, there.pop()))
 
@@ -221,7 +232,7 @@ def _later(new: Observation, old: Observation) -> bool:
 def _merge(group: list[Observation], route: tuple[str, str]) -> Fact | None:
     chosen: dict[str, Observation] = {}
     for obs in group:
-        for name in ("status", "days", "departs", "arrives", "duration_min", "tickets"):
+        for name in ("status", "days", "departs", "arrives", "duration_min", "tickets", "monthly"):
             if getattr(obs, name) is None:
                 continue
             if name not in chosen or _later(obs, chosen[name]):
@@ -229,7 +240,7 @@ def _merge(group: list[Observation], route: tuple[str, str]) -> Fact | None:
     # A duration, train number, ticket note or a lone clock time ("the train arrived at
     # 10:12") does not make a route fact; a timetable gives both ends or the days.
     timetable = "departs" in chosen and "arrives" in chosen
-    if not ("status" in chosen or "days" in chosen or timetable):
+    if not ("status" in chosen or "days" in chosen or "monthly" in chosen or timetable):
         return None
     used = {id(o) for o in chosen.values()}
     dated = [o.effective for o in group
@@ -246,6 +257,7 @@ def _merge(group: list[Observation], route: tuple[str, str]) -> Fact | None:
         arrives=chosen.get("arrives", none).arrives,
         duration_min=chosen.get("duration_min", none).duration_min,
         tickets=chosen.get("tickets", none).tickets,
+        monthly=chosen.get("monthly", none).monthly or (),
         quote=QUOTE_JOINER.join(quotes),
     )
 

@@ -25,6 +25,8 @@ class Fact:
     duration_min: int | None = None
     tickets: str | None = None
     quote: str = ""
+    # Days of the month of a monthly service ("the 7th and 21st of each month").
+    monthly: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

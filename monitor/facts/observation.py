@@ -23,12 +23,13 @@ class Observation:
     duration_min: int | None = None
     trains: tuple[str, ...] = ()
     tickets: str | None = None
+    monthly: tuple[int, ...] | None = None
 
     @property
     def key(self) -> frozenset[str]:
         return frozenset(self.route)
 
     def states_service(self) -> bool:
-        """Whether it states a status, days, times or a duration (not just trains)."""
-        fields = (self.status, self.days, self.departs, self.arrives, self.duration_min)
+        """Whether it states a status, days (weekly or monthly), times or a duration (not just trains)."""
+        fields = (self.status, self.days, self.departs, self.arrives, self.duration_min, self.monthly)
         return any(v is not None for v in fields)

@@ -38,6 +38,7 @@ class RouteStatus:
     duration_min: int | None = None
     as_of: datetime.datetime | None = None
     evidence: tuple[Evidence, ...] = ()
+    monthly: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `railwatch status --json`."""
@@ -52,6 +53,7 @@ class RouteStatus:
             "duration_min": self.duration_min,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "evidence": [e.as_dict() for e in self.evidence],
+            **({"monthly": list(self.monthly)} if self.monthly else {}),
         }
 
 
@@ -65,6 +67,8 @@ def _stated(fact: Fact) -> dict[str, Any]:
         out["days"] = fact.days
     if fact.trains:
         out["trains"] = fact.trains
+    if fact.monthly:
+        out["monthly"] = fact.monthly
     return out
 
 
