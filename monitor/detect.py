@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from monitor.content.decode import decode_html
-from monitor.content.extract import extract_located, extract_text
+from monitor.content.extract import extract_text
 from monitor.content.normalize import comparison_key, normalize_text
 from monitor.diff import diff_texts
 from monitor.facts import matches_keywords, segment
@@ -24,48 +24,22 @@ __all__ = ["Reading", "content_event", "new_event", "read_document", "removed_ev
 
 @dataclass(frozen=True)
 class Reading:
-    """A fetched body as the detector sees it: watched text and its comparison key.
-
-    ``locator`` says where the content container was found (None: not located),
-    for :func:`read_document` to go straight there next time.
-    """
+    """A fetched body as the detector sees it: watched text and its comparison key."""
 
     text: str
     key: bytes
     title: str
     encoding: str
     published: date | None
-    locator: str | None = None
 
 
 def read_document(body: bytes, content_type: str | None, *, url: str, select: str | None,
-                  ignore_selectors: Sequence[str], ignore_patterns: Sequence[str],
-                  locator: str | None = None, expected_key: bytes | None = None) -> Reading:
-    """Decode, extract, normalise and key a fetched body.
-
-    With the ``locator`` and comparison key of the previous reading, only the located
-    container is read first; when its key is still ``expected_key`` that reading is
-    returned (it is what the full extraction gives for that container). Otherwise, and
-    whenever the container is not found, the page is read in full.
-    """
+                  ignore_selectors: Sequence[str], ignore_patterns: Sequence[str]) -> Reading:
     decoded = decode_html(body, content_type)
-    if locator and expected_key is not None and not select:
-        located = extract_located(decoded.text, locator, ignore_selectors=ignore_selectors)
-        if located is not None:
-            reading = _reading(located.text, located.title, decoded.encoding, located.published,
-                               located.locator, ignore_patterns)
-            if reading.key == expected_key:
-                return reading
     extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors)
-    return _reading(extracted.text, extracted.title, decoded.encoding, extracted.published, extracted.locator,
-                    ignore_patterns)
-
-
-def _reading(raw: str, title: str, encoding: str, published: date | None, locator: str | None,
-             ignore_patterns: Sequence[str]) -> Reading:
-    text = normalize_text(raw, ignore_patterns, folded=True)
+    text = normalize_text(extracted.text, ignore_patterns, folded=True)
     key = hashlib.sha256(comparison_key(text, normalized=True).encode("utf-8")).digest()
-    return Reading(text, key, title, encoding, published, locator)
+    return Reading(text, key, extracted.title, decoded.encoding, extracted.published)
 
 
 def relevant(text: str, keywords: Sequence[str]) -> bool:

@@ -133,15 +133,10 @@ class ArchiveRecorder:
             if item.status >= 400:
                 outcome.errors.append(f"{item.url}: HTTP {item.status}")
                 return 0
-            stored = doc.volatile or {}
             reading = read_document(item.body, item.headers.get("content-type") or item.headers.get("Content-Type"),
                                     url=item.final_url, select=source.select,
                                     ignore_selectors=source.ignore_selectors,
-                                    ignore_patterns=source.ignore_patterns,
-                                    locator=stored.get("locator"), expected_key=doc.latest_key)
-            if reading.locator != stored.get("locator"):  # where the content container is, for next time
-                kept = {k: v for k, v in stored.items() if k != "locator"}
-                unit.set_volatile(doc.id, {**kept, "locator": reading.locator} if reading.locator else kept or None)
+                                    ignore_patterns=source.ignore_patterns)
             appeared = baseline_at is not None and doc.first_seen_at > baseline_at
             reason = error_page_reason(reading.title, reading.text)
             if reason is not None:  # "page removed", anti-bot check…: a failed fetch, not new content

@@ -68,7 +68,7 @@ def test_split_ignore(entries: list[str], regexes: list[str], selectors: list[st
 
 
 def test_exports() -> None:
-    assert set(extract.__all__) == {"Extracted", "extract_located", "extract_text", "parse_html"}
+    assert set(extract.__all__) == {"Extracted", "extract_text", "parse_html"}
 
 
 def test_package_exports() -> None:

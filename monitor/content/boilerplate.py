@@ -63,7 +63,6 @@ _NOTICE = re.compile(  # browser warnings and font-size toggles
 _NOTICE_CHARS = 200
 _BLOCKISH = frozenset(("div", "p", "ul", "ol", "section", "header", "dl", "table", "aside", "nav"))
 _MAIN_SHARE = 0.5  # never drop an element holding this share of the page's plain text
-_INNER_SHARE = 0.45  # below _MAIN_SHARE, a margin for whitespace folding between measures
 
 
 _TEXT_LEN = etree.XPath("string-length(normalize-space(.))")
@@ -243,14 +242,8 @@ def _following(el: etree._Element, scope: etree._Element) -> etree._Element | No
     return None
 
 
-def strip_boilerplate(scope: etree._Element, weights: TextWeights, *, inner: bool = False) -> bool:
-    """Remove boilerplate elements under ``scope`` in place (after :func:`strip_invisible`).
-
-    ``inner=True`` says ``scope`` sits inside the element a full extraction stripped from,
-    whose plain text is unknown but at least ``scope``'s: an element is then dropped only when
-    it would be dropped whatever that text is. When that cannot be told, nothing is
-    removed and False is returned.
-    """
+def strip_boilerplate(scope: etree._Element, weights: TextWeights) -> None:
+    """Remove boilerplate elements under ``scope`` in place (after :func:`strip_invisible`)."""
     body = scope
     page = max(weights.plain(body), 1)
     doomed: list[etree._Element] = []
@@ -265,12 +258,9 @@ def strip_boilerplate(scope: etree._Element, weights: TextWeights, *, inner: boo
         if el is body or not isinstance(el.tag, str):
             continue
         target = _candidate(el, weights)
-        if target is None:
+        if target is None or target is body:
             continue
-        if inner:
-            if target is body or weights.plain(target) >= _INNER_SHARE * page:
-                return False  # the outcome depends on text outside the scope
-        elif target is body or weights.plain(target) >= _MAIN_SHARE * page:
+        if weights.plain(target) >= _MAIN_SHARE * page:
             continue
         doomed.append(target)
         if target is el:
@@ -278,4 +268,3 @@ def strip_boilerplate(scope: etree._Element, weights: TextWeights, *, inner: boo
     for el in doomed:
         detach(el)  # detaching inside an already detached subtree is harmless
     weights.forget()
-    return True

@@ -13,7 +13,6 @@ handed to trafilatura. The title goes first, as its own block.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from monitor.content.boilerplate import TextWeights, detach, strip_boilerplate, 
 from monitor.content.dates import find_published
 from monitor.content.select import select as select_nodes
 
-__all__ = ["Extracted", "extract_located", "extract_text", "parse_html"]
+__all__ = ["Extracted", "extract_text", "parse_html"]
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -41,7 +40,6 @@ _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
 _HAS_ROLES = etree.XPath("boolean(//@itemprop | //@role)")
-_BY_ID = etree.XPath("//*[@id=$ident]")
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,6 @@ class Extracted:
     text: str
     published: dt.date | None
     lang: str | None
-    locator: str | None = None  # where the content container was found (see extract_located)
 
 
 def parse_html(html: str) -> etree._Element | None:
@@ -211,99 +208,6 @@ def _fallback_blocks(html: str) -> list[str]:
     return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
 
 
-def _locator(root: etree._Element, body: etree._Element, node: etree._Element) -> str | None:
-    """A description of where ``node`` is that noise elsewhere on the page does not move.
-
-    The nearest ancestor-or-self with a document-unique id (else ``<body>``), then
-    one step per element down to ``node``, each its tag and class attribute, unique
-    among its siblings. No position is recorded: elements added or removed around
-    the path do not matter. JSON: ``{"id": <id or null>, "path": [[tag, class or null], ...]}``.
-    """
-    steps: list[list[str | None]] = []
-    el: etree._Element | None = node
-    anchor: str | None = None
-    while el is not None and el is not body:
-        ident = el.get("id")
-        if ident and len(_BY_ID(root, ident=ident)) == 1:
-            anchor = ident
-            break
-        steps.append([str(el.tag), el.get("class")])
-        el = el.getparent()
-    if el is None or (anchor is None and el is not body):
-        return None
-    if anchor is None and not steps:
-        return None  # the body itself is no container worth locating
-    locator = json.dumps({"id": anchor, "path": steps[::-1]}, ensure_ascii=False)
-    return locator if _locate(root, body, locator) is node else None
-
-
-def _locate(root: etree._Element, body: etree._Element, locator: str) -> etree._Element | None:
-    """The element ``locator`` names in this tree, or None when it is missing or ambiguous."""
-    try:
-        found = json.loads(locator)
-        anchor, path = found["id"], found["path"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    node: etree._Element
-    if anchor is None:
-        node = body
-    else:
-        hits = _BY_ID(root, ident=anchor)
-        if not isinstance(hits, list) or len(hits) != 1 or not isinstance(hits[0], etree._Element):
-            return None
-        node = hits[0]
-    for step in path:
-        if not isinstance(step, list) or len(step) != 2:
-            return None
-        tag, cls = step
-        matches = [c for c in node if c.tag == tag and c.get("class") == cls]
-        if len(matches) != 1:
-            return None
-        node = matches[0]
-    return node
-
-
-def _apply_ignores(root: etree._Element, ignore_selectors: Sequence[str]) -> None:
-    for expr in ignore_selectors:
-        for hit in select_nodes(root, expr):
-            if isinstance(hit, etree._Element) and hit.getparent() is not None:
-                hit.getparent().remove(hit)  # tail text stays with the removed node: it was inside
-
-
-def extract_located(html: str, locator: str, *, ignore_selectors: Sequence[str] = ()) -> Extracted | None:
-    """What :func:`extract_text` gives if the content container is where ``locator`` says.
-
-    Only that element is stripped and rendered; title and publication date are found
-    as the full extraction finds them. None when the element is not found, or when
-    stripping it would depend on text outside it. The caller must check the result
-    (e.g. against the previous comparison key): a page whose layout changed can have
-    its content chosen elsewhere by :func:`extract_text`.
-    """
-    root = parse_html(html)
-    if root is None:
-        return None
-    _apply_ignores(root, ignore_selectors)
-    body = root.find("body")
-    if body is None:
-        body = root
-    node = _locate(root, body, locator)
-    if node is None or node is body:
-        return None
-    headline = _headline(body)
-    published = find_published(root, body, headline)
-    weights = TextWeights(root)
-    strip_invisible(node, weights)
-    if not strip_boilerplate(node, weights, inner=True):
-        return None
-    _drop_link_blocks(node, weights)
-    blocks = render_blocks(node)
-    title = _title(root, headline)
-    if title and (not blocks or blocks[0] != title):
-        blocks.insert(0, title)
-    text = "\n\n".join(blocks)
-    return Extracted(title=title, text=text, published=published, lang=_lang(root, text), locator=locator)
-
-
 def extract_text(
     html: str, *, url: str = "", select: str | None = None, ignore_selectors: Sequence[str] = ()
 ) -> Extracted:
@@ -314,7 +218,10 @@ def extract_text(
     root = parse_html(html)
     if root is None:
         return Extracted(title="", text="", published=None, lang=None)
-    _apply_ignores(root, ignore_selectors)
+    for expr in ignore_selectors:
+        for hit in select_nodes(root, expr):
+            if isinstance(hit, etree._Element) and hit.getparent() is not None:
+                hit.getparent().remove(hit)  # tail text stays with the removed node: it was inside
     body = root.find("body")
     if body is None:
         body = root
@@ -331,15 +238,12 @@ def extract_text(
     strip_boilerplate(start, weights)
     node = _descend(start, weights)
     title = _title(root, headline)
-    locator = None
     if node is body and weights.plain(body) >= _MIN_CONTAINER and weights.link_density(body) > 0.5:
         blocks = _fallback_blocks(html) or render_blocks(node)
     else:
         _drop_link_blocks(node, weights)
         blocks = render_blocks(node)
-        if node is not body:
-            locator = _locator(root, body, node)
     if title and (not blocks or blocks[0] != title):
         blocks.insert(0, title)
     text = "\n\n".join(blocks)
-    return Extracted(title=title, text=text, published=published, lang=_lang(root, text), locator=locator)
+    return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
