@@ -116,6 +116,11 @@ def _schedule_summary(label: str, old: dict[str, Any], new: dict[str, Any], chan
     return f"{label}: {', '.join(bits)}" if bits else f"{label}: schedule restated"
 
 
+def _timetable_returns(new: dict[str, Any]) -> bool:
+    """A service that (re)starts with its timetable restated: that timetable holds from the new date."""
+    return new.get("status") == "operating" and any(k in new for k in ("days", "monthly", "departs", "arrives"))
+
+
 def compare_facts(before: Sequence[Fact], after: Sequence[Fact]) -> list[FactChange]:
     """Status and schedule changes from one version of a document's facts to the next.
 
@@ -137,7 +142,8 @@ def compare_facts(before: Sequence[Fact], after: Sequence[Fact]) -> list[FactCha
             changes.append(FactChange("status", fact.route, before_status, after_status,
                                       _status_summary(label, old, new)))
         changed = _schedule_changes(old, new)
-        if changed == ["effective"] and changes and changes[-1].route == fact.route and changes[-1].kind == "status":
+        if changed == ["effective"] and changes and changes[-1].route == fact.route and changes[-1].kind == "status" \
+                and not _timetable_returns(new):
             changed = []  # the new date belongs to the status change just reported
         if changed:
             keys = [*changed, "effective"] if "effective" in new else changed
