@@ -13,6 +13,7 @@ Every command prints `key=value` words (or a Markdown table) on stdout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -62,10 +63,8 @@ def dbsize(db: str, tables: bool) -> None:
     free = con.execute("PRAGMA freelist_count").fetchone()[0]
     wal = os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0
     words = [f"db_bytes={os.path.getsize(db) + wal}", f"used_bytes={(pages - free) * page_size}"]
-    try:
+    with contextlib.suppress(sqlite3.Error):  # an archive without blobs yet
         words.append(f"blob_bytes={con.execute('SELECT coalesce(sum(length(data)), 0) FROM blobs').fetchone()[0]}")
-    except sqlite3.Error:
-        pass
     if tables:
         try:
             rows = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
@@ -141,7 +140,8 @@ def table(log: str) -> None:
         print()
         for tool, s in floors.items():
             ratio = float(rw["median_pages_s"]) / float(s["median_pages_s"])
-            print(f"- (a) railwatch / {tool} pages/s: {ratio:.2f}× (target ≥ 0.6×): {'holds' if ratio >= 0.6 else 'FAILS'}")
+            verdict = "holds" if ratio >= 0.6 else "FAILS"
+            print(f"- (a) railwatch / {tool} pages/s: {ratio:.2f}× (target ≥ 0.6×): {verdict}")
         exact = all(r["extra"] == r["missing"] == "0" for r in rounds)
         content = all(r["content_extra"] == r["content_missing"] == "0" for r in rounds)
         detail = "; ".join(f"round {r['round']}: {r['changed']}/{r['truth']}, extra {r['extra']}, missing "
