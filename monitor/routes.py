@@ -57,7 +57,7 @@ def fact_from_json(data: Mapping[str, Any]) -> Fact:
 def status_as_fact(row: RouteStatus) -> Fact:
     """A route's current status, in the shape of a fact, to compare a new document against."""
     return Fact(route=row.route, status=row.status, trains=row.trains, days=row.days, effective=row.effective,
-                departs=row.departs, arrives=row.arrives, duration_min=row.duration_min)
+                departs=row.departs, arrives=row.arrives, duration_min=row.duration_min, monthly=row.monthly)
 
 
 def _evidence_rows(session: Session, exclude_document: int | None) -> list[tuple[Any, ...]]:
