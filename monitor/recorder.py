@@ -12,7 +12,7 @@ is announced (``new``) with its first successful snapshot.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -110,7 +110,7 @@ class ArchiveRecorder:
             if item.status != 304:
                 unit.add_snapshot(doc, NewSnapshot(
                     fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
-                    headers=_kept(item.headers), body=item.body))
+                    headers=item.headers, body=item.body))
             else:
                 unit.touch(doc.id, item.fetched_at, checked=True)
             for link in item.links:
@@ -133,7 +133,7 @@ class ArchiveRecorder:
             if item.status >= 400:
                 outcome.errors.append(f"{item.url}: HTTP {item.status}")
                 return 0
-            reading = read_document(item.body, item.headers.get("content-type") or item.headers.get("Content-Type"),
+            reading = read_document(item.body, item.headers.get("content-type"),
                                     url=item.final_url, select=source.select,
                                     ignore_selectors=source.ignore_selectors,
                                     ignore_patterns=source.ignore_patterns)
@@ -152,7 +152,7 @@ class ArchiveRecorder:
             return 0
         snapshot_id = unit.add_snapshot(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
-            headers=_kept(item.headers), body=item.body))
+            headers=item.headers, body=item.body))
         unit.set_removed(doc.id, item.fetched_at)
         if not baselined or doc.latest_snapshot_id is None or doc.latest_status in GONE:
             return 0
@@ -177,7 +177,7 @@ class ArchiveRecorder:
             facts, facts_id = None, doc.latest_facts_id  # same watched text (noise aside): same facts
         snapshot_id = unit.add_snapshot(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
-            headers=_kept(item.headers), body=item.body, text=reading.text, key_sha256=reading.key,
+            headers=item.headers, body=item.body, text=reading.text, key_sha256=reading.key,
             encoding=reading.encoding, title=reading.title or (item.entry.title if item.entry else None),
             published=published, facts=facts, facts_id=facts_id, searchable=changed))
         if doc.removed_at is not None:
@@ -199,8 +199,3 @@ class ArchiveRecorder:
         for event in events:
             unit.add_event(source_id, doc.id, doc.url, item.fetched_at, event, snapshot_id)
         return len(events)
-
-
-def _kept(headers: Mapping[str, str]) -> dict[str, str]:
-    """The response headers, names lower-cased."""
-    return {key.lower(): value for key, value in headers.items()}
