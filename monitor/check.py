@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.plan import SourcePlan, Validators
 from crawler.runner import run_crawl
 from monitor.config import Config, SourceConfig
+from monitor.notify.deliver import Deliverer, DeliveryReport
 from monitor.recorder import ArchiveRecorder, SourceOutcome
 from storage import queries
 from storage.archive import Archive
@@ -20,6 +21,7 @@ __all__ = ["CheckReport", "plan_sources", "run_check", "select_sources"]
 class CheckReport:
     outcomes: tuple[SourceOutcome, ...]
     seconds: float
+    deliveries: DeliveryReport = field(default_factory=DeliveryReport)
 
     @property
     def failed(self) -> tuple[SourceOutcome, ...]:
@@ -59,4 +61,5 @@ def run_check(config: Config, archive: Archive, names: Sequence[str] = (), *,
     recorder.begin(sources)
     run_crawl(config, plan_sources(archive, sources), recorder, progress=progress)
     outcomes = recorder.finish()
-    return CheckReport(tuple(outcomes), time.monotonic() - started)
+    delivered = Deliverer(config, archive).run()
+    return CheckReport(tuple(outcomes), time.monotonic() - started, delivered)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from monitor import cli_query, demo
+from monitor import cli_deliver, cli_query, demo
 from monitor.app import DEFAULT_CONFIG, AppContext
 from monitor.exceptions import ConfigError, RailwatchError
 from storage.exceptions import StorageError
@@ -104,7 +104,7 @@ def check(app: AppContext, sources: tuple[str, ...]) -> None:
         sys.exit(EXIT_SOURCES_FAILED)
 
 
-for command in (*cli_query.COMMANDS, demo.demo):
+for command in (*cli_query.COMMANDS, cli_deliver.deliveries, demo.demo):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,12 +11,16 @@ source (when there is one) and the field.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import os
 import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,8 +31,10 @@ from monitor.exceptions import ConfigError
 __all__ = [
     "NOTIFIER_KINDS",
     "SOURCE_KINDS",
+    "AppriseNotify",
     "Config",
     "CrawlConfig",
+    "DeliveryConfig",
     "EmailNotify",
     "FeedSource",
     "IndexSource",
@@ -195,6 +201,7 @@ class NotifyConfig(_Strict):
     name: str | None = Field(default=None, description="endpoint name in listings (default: kind and index)")
     kinds: tuple[str, ...] = Field(default=EVENT_KINDS, description="event kinds sent to this endpoint")
     sources: tuple[str, ...] = Field(default=(), description="only events of these sources (default: all)")
+    health: bool = Field(default=True, description="also send 'source failing' and 'source recovered' notices")
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -209,6 +216,24 @@ class NotifyConfig(_Strict):
         if unknown:
             raise ValueError(f"unknown event kind {unknown[0]!r}; valid: {', '.join(EVENT_KINDS)}")
         return value
+
+    @property
+    def target(self) -> str:
+        """Where messages go (without credentials); the default endpoint key is built from it."""
+        raise NotImplementedError
+
+    @property
+    def key(self) -> str:
+        """The endpoint's identity in the outbox: its ``name``, else kind and target.
+
+        Stable across restarts and reorderings of the file, so deliveries owed
+        to an endpoint survive an edit of other entries.
+        """
+        return self.name or f"{self.kind}:{self.target}"
+
+    def wants(self, source: str, kind: str) -> bool:
+        """Whether an event of ``kind`` from ``source`` goes to this endpoint."""
+        return kind in self.kinds and (not self.sources or source in self.sources)
 
 
 class WebhookNotify(NotifyConfig):
@@ -229,7 +254,15 @@ class WebhookNotify(NotifyConfig):
     def _whsec(cls, value: str) -> str:
         if not value.startswith("whsec_") or len(value) < 12:
             raise ValueError("a webhook secret is 'whsec_' followed by base64")
+        try:
+            base64.b64decode(value.removeprefix("whsec_"), validate=True)
+        except binascii.Error:
+            raise ValueError("a webhook secret is 'whsec_' followed by base64") from None
         return value
+
+    @property
+    def target(self) -> str:
+        return self.url
 
 
 class EmailNotify(NotifyConfig):
@@ -247,6 +280,34 @@ class EmailNotify(NotifyConfig):
         if not re.match(r"^(smtp|smtps|smtp\+starttls)://", value):
             raise ValueError("write smtp://, smtp+starttls:// or smtps://host:port")
         return value
+
+    @property
+    def target(self) -> str:
+        host = urlsplit(self.smtp).hostname or ""
+        return f"{host}/{','.join(self.to)}"
+
+
+class AppriseNotify(NotifyConfig):
+    """Any channel Apprise reaches (Slack, Telegram, Matrix, ntfy, …), by Apprise URLs."""
+
+    kind: ClassVar[str] = "apprise"
+    urls: tuple[str, ...] = Field(min_length=1, description="Apprise URLs, e.g. ntfy://host/topic")
+
+    @field_validator("urls")
+    @classmethod
+    def _apprise_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import apprise  # only when such an endpoint is configured: the library is large
+
+        for url in value:
+            if apprise.Apprise.instantiate(url) is None:
+                scheme = url.split("://", 1)[0]
+                raise ValueError(f"Apprise does not understand the URL scheme {scheme!r}")
+        return value
+
+    @property
+    def target(self) -> str:
+        digest = hashlib.sha256("\n".join(self.urls).encode()).hexdigest()[:12]
+        return f"{len(self.urls)}-urls-{digest}"
 
 
 
@@ -279,6 +340,20 @@ class CrawlConfig(_Strict):
         return parse_size(value)
 
 
+class DeliveryConfig(_Strict):
+    """How owed notifications are retried (the `delivery:` section)."""
+
+    backoff: timedelta = Field(default=timedelta(seconds=30), description="first retry delay; doubles each time")
+    max_backoff: timedelta = Field(default=timedelta(hours=1), description="longest delay between two attempts")
+    max_age: timedelta = Field(default=timedelta(days=2), description="give a delivery up after this long")
+    failing_after: int = Field(default=3, ge=1, description="failed checks in a row before a 'source failing' notice")
+
+    @field_validator("backoff", "max_backoff", "max_age", mode="before")
+    @classmethod
+    def _durations(cls, value: object) -> timedelta:
+        return parse_duration(value)
+
+
 class Config(_Strict):
     """The whole railwatch.yaml."""
 
@@ -286,6 +361,7 @@ class Config(_Strict):
     sources: tuple[SourceConfig, ...] = ()
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
     notify: tuple[NotifyConfig, ...] = ()
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     stations: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="gazetteer additions: canonical name -> other spellings"
     )
@@ -298,7 +374,19 @@ class Config(_Strict):
             if source.name in seen:
                 raise ValueError(f"two sources are named {source.name!r}")
             seen.add(source.name)
+        keys: set[str] = set()
+        for endpoint in self.notify:
+            if endpoint.key in keys:
+                raise ValueError(f"two notify entries are both {endpoint.key!r}; give one a distinct 'name'")
+            keys.add(endpoint.key)
+            unknown = sorted(set(endpoint.sources) - seen)
+            if unknown:
+                raise ValueError(f"notify entry {endpoint.key!r}: field 'sources': no source named {unknown[0]!r}")
         return self
+
+    def endpoint(self, key: str) -> NotifyConfig | None:
+        """The configured notify entry whose key is ``key`` (None once it is removed from the file)."""
+        return next((endpoint for endpoint in self.notify if endpoint.key == key), None)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

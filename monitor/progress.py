@@ -53,3 +53,7 @@ def print_summary(report: CheckReport, *, terminal: bool) -> None:
         failed = len(report.failed)
         out.print(f"checked {len(report.outcomes)} sources in {report.seconds:.1f}s: "
                   f"{report.events} events, {failed} failed", markup=False)
+    sent = report.deliveries
+    if sent.attempted:
+        out.print(f"notifications: {sent.sent} sent, {sent.retrying} to retry, {sent.given_up} given up",
+                  markup=False)

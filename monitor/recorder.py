@@ -22,6 +22,7 @@ from monitor.classify import FactsEngine
 from monitor.config import Config, SourceConfig
 from monitor.content.errorpage import error_page_reason
 from monitor.detect import Reading, content_event, new_event, read_document, removed_event
+from monitor.notify.enqueue import Enqueuer
 from storage.archive import Archive, DocumentState, NewEvent, NewSnapshot, UnitOfWork
 from storage.models import Source
 
@@ -52,6 +53,7 @@ class ArchiveRecorder:
         self.config = config
         self.clock = clock
         self.facts = FactsEngine(archive, config)
+        self.outbox = Enqueuer(config)
         self.outcomes: dict[str, SourceOutcome] = {}
         self._sources: dict[str, tuple[int, datetime | None]] = {}
 
@@ -88,6 +90,7 @@ class ArchiveRecorder:
                 if source_id is None:
                     continue
                 row = unit.session.get_one(Source, source_id)
+                failures_before = row.consecutive_failures
                 if outcome.errors:
                     row.last_failure_at = now
                     row.consecutive_failures += 1
@@ -96,9 +99,21 @@ class ArchiveRecorder:
                     row.last_success_at = now
                     row.consecutive_failures = 0
                     row.last_error = None
+                self._health_notice(unit, row, failures_before, now)
                 if row.baseline_at is None and (outcome.fetched or outcome.listing_ok):
                     row.baseline_at = now
         return list(self.outcomes.values())
+
+    def _health_notice(self, unit: UnitOfWork, row: Source, failures_before: int, now: datetime) -> None:
+        """One notice when a source reaches the failing threshold, one when it comes back; none in between."""
+        threshold = self.config.delivery.failing_after
+        failing = row.consecutive_failures == threshold and failures_before < threshold
+        recovered = row.consecutive_failures == 0 and failures_before >= threshold
+        if failing or recovered:
+            self.outbox.source_health(
+                unit, source_id=row.id, source=row.name, url=row.url, failing=failing,
+                failures=row.consecutive_failures if failing else failures_before,
+                last_error=row.last_error, since=row.last_success_at if failing else row.last_failure_at, now=now)
 
     # --------------------------------------------------------------- items
 
@@ -156,7 +171,7 @@ class ArchiveRecorder:
         unit.set_removed(doc.id, item.fetched_at)
         if not baselined or doc.latest_snapshot_id is None or doc.latest_status in GONE:
             return 0
-        unit.add_event(source_id, doc.id, doc.url, item.fetched_at,
+        self._announce(unit, source_id, item.source, doc, item.fetched_at,
                        removed_event(item.status, doc.latest_snapshot_id), snapshot_id)
         return 1
 
@@ -197,5 +212,12 @@ class ArchiveRecorder:
             edited = content_event(previous_text, reading.text, source.keywords, doc.latest_snapshot_id)
         events = [event for event in (announced, *classified, edited) if event is not None]
         for event in events:
-            unit.add_event(source_id, doc.id, doc.url, item.fetched_at, event, snapshot_id)
+            self._announce(unit, source_id, source.name, doc, item.fetched_at, event, snapshot_id)
         return len(events)
+
+    def _announce(self, unit: UnitOfWork, source_id: int, source: str, doc: DocumentState, now: datetime,
+                  event: NewEvent, snapshot_id: int) -> None:
+        """Record an event and, in the same transaction, the notifications it owes."""
+        event_id = unit.add_event(source_id, doc.id, doc.url, now, event, snapshot_id)
+        self.outbox.change(unit, event_id=event_id, source=source, url=doc.url, detected_at=now, event=event,
+                           snapshot_after=snapshot_id)

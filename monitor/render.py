@@ -9,9 +9,11 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.facts import RouteStatus
+from storage.outbox import DeliveryRecord
 from storage.queries import ChangeRecord, SearchHit, SnapshotRecord, SourceHealth
 
-__all__ = ["console", "print_changes", "print_history", "print_hits", "print_sources", "print_status"]
+__all__ = ["console", "print_changes", "print_deliveries", "print_history", "print_hits", "print_sources",
+           "print_status"]
 
 
 def console() -> Console:
@@ -81,3 +83,18 @@ def print_hits(rows: Sequence[SearchHit]) -> None:
     for hit in rows:
         out.print(f"#{hit.snapshot}  {hit.fetched_at:%Y-%m-%d}  {hit.source}  {hit.url}", markup=False)
         out.print(f"      {hit.snippet}", markup=False)
+
+
+def print_deliveries(rows: Sequence[DeliveryRecord]) -> None:
+    out = console()
+    if not rows:
+        out.print("no notification is owed or was sent")
+        return
+    counts = {state: sum(1 for row in rows if row.state == state) for state in ("owed", "failed", "done")}
+    table = Table("id", "state", "endpoint", "attempts", "next / done", "summary", "last error",
+                  title=", ".join(f"{count} {state}" for state, count in counts.items()))
+    for row in rows:
+        when = row.done_at if row.state == "done" else row.next_attempt_at if row.state == "owed" else None
+        table.add_row(str(row.id), row.state, row.endpoint[:40], str(row.attempts),
+                      f"{when:%Y-%m-%d %H:%M:%S}" if when else "", row.summary[:60], (row.last_error or "")[:60])
+    out.print(table)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage.blobs import DELTA, BlobStore, StoredBlob
 from storage.db import migrate, open_engine
-from storage.models import Blob, Document, Event, SearchEntry, Snapshot, Source
+from storage.models import Blob, Delivery, Document, Event, SearchEntry, Snapshot, Source
 
 __all__ = ["Archive", "DocumentState", "NewEvent", "NewSnapshot", "UnitOfWork"]
 
@@ -81,6 +81,7 @@ _INSERT_DOCUMENT = insert(Document).returning(Document.id)
 _INSERT_SNAPSHOT = insert(Snapshot).returning(Snapshot.id)
 _INSERT_EVENT = insert(Event).returning(Event.id)
 _INSERT_SEARCH = insert(SearchEntry)
+_INSERT_DELIVERY = insert(Delivery)
 _UPDATE_DOCUMENT = update(Document).where(Document.id == bindparam("document_id"))
 _DOCUMENT_UPDATES: dict[tuple[str, ...], Any] = {}
 
@@ -205,6 +206,15 @@ class UnitOfWork:
             "detail": dict(event.detail) if event.detail is not None else None,
         }).scalar_one()
         return event_id
+
+    def add_delivery(self, *, message_id: str, endpoint: str, type: str, summary: str, payload: Mapping[str, Any],
+                     now: datetime, event_id: int | None = None, source_id: int | None = None) -> None:
+        """Owe one message to one endpoint (the outbox row commits with the event that caused it)."""
+        self._conn().execute(_INSERT_DELIVERY, {
+            "message_id": message_id, "endpoint": endpoint, "type": type, "event_id": event_id,
+            "source_id": source_id, "summary": summary, "payload": dict(payload), "state": "owed", "attempts": 0,
+            "created_at": now, "next_attempt_at": now,
+        })
 
 
 def _handle(blob_id: int | None, codec: str | None, base_id: int | None) -> StoredBlob | None:

@@ -4,7 +4,7 @@ The schema is owned by the Alembic migrations in ``storage/migrations``; these
 models must match them (a test compares the two).
 
     sources ─┬─< documents ─< snapshots >── blobs (body, text; content-addressed)
-             └─< events (change events, never rewritten)
+             └─< events (change events, never rewritten) ─< deliveries (the outbox)
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "Blob", "Document", "Event", "SearchEntry", "Snapshot", "Source", "UTCDateTime"]
+__all__ = ["Base", "Blob", "Delivery", "Document", "Event", "SearchEntry", "Snapshot", "Source", "UTCDateTime"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -168,3 +168,34 @@ class SearchEntry(Base):
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"), primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
+
+
+class Delivery(Base):
+    """One message owed to one notify endpoint: the outbox.
+
+    A change event's deliveries are inserted in the event's own transaction,
+    so no event exists without them. ``message_id`` is fixed at insert and is
+    what the receiver sees (``webhook-id``): a repeat after a crash carries the
+    same one. ``state`` goes ``owed`` → ``done``, or ``failed`` once the
+    configured age limit passes or the endpoint refuses it for good.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(80), unique=True)
+    endpoint: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), default=None, index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), default=None)
+    summary: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10), default="owed")
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    last_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    done_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)

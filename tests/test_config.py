@@ -93,7 +93,7 @@ ERRORS = yaml.safe_load("""
 - config: {notify: [{kind: webhook, url: "http://h.org/", secret: "whsec_abcdefgh", kinds: [everything]}]}
   says: ["notify[0]", "field 'kinds'", "unknown event kind"]
 - config: {notify: [{kind: pager}]}
-  says: ["notify[0]", "field 'kind'", "valid: email"]
+  says: ["notify[0]", "field 'kind'", "valid: apprise, email, webhook"]
 - config: {sources: {name: a}}
   says: ["field 'sources': expected a list"]
 - config: {sources: [{name: a, kind: page, url: "http://x.org/${RAILWATCH_TEST_UNSET_VARIABLE}"}]}

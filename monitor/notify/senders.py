@@ -1,0 +1,1 @@
+"""Imports every sender module, so that each registers itself in ``SENDERS``."""
