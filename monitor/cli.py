@@ -9,15 +9,15 @@ so that `railwatch changes` and friends start fast.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
 import click
 
-from monitor import cli_deliver, cli_query, demo
+from monitor import cli_daemon, cli_deliver, cli_query, demo
 from monitor.app import DEFAULT_CONFIG, AppContext
 from monitor.exceptions import ConfigError, RailwatchError
+from monitor.logs import configure_logging
 from storage.exceptions import StorageError
 
 __all__ = ["main"]
@@ -47,25 +47,8 @@ class RailwatchGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, db_url: str | None, verbose: int) -> None:
     """Watch notices about cross-border rail services and report what changed."""
-    _configure_logging(verbose)
+    configure_logging(verbose)
     ctx.obj = AppContext(config_path or DEFAULT_CONFIG, config_path is not None, db_url)
-
-
-_FRAMEWORK_LOGGERS = ("scrapy", "twisted", "py.warnings")
-
-
-def _configure_logging(verbose: int) -> None:
-    """Diagnostics on stderr. The level sits on our handler, because Scrapy resets the root
-    logger's level when a crawl starts; without -v, the crawl framework's own records are dropped
-    (every failure is reported by railwatch itself, once, with the source named)."""
-    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setLevel(level)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.root.addHandler(handler)
-    logging.root.setLevel(level)
-    if not verbose:
-        handler.addFilter(lambda record: not record.name.startswith(_FRAMEWORK_LOGGERS))
 
 
 @main.command()
@@ -104,7 +87,7 @@ def check(app: AppContext, sources: tuple[str, ...]) -> None:
         sys.exit(EXIT_SOURCES_FAILED)
 
 
-for command in (*cli_query.COMMANDS, cli_deliver.deliveries, demo.demo):
+for command in (*cli_query.COMMANDS, cli_deliver.deliveries, cli_daemon.daemon, demo.demo):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover
