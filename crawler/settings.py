@@ -65,6 +65,9 @@ LOGSTATS_INTERVAL = 0
 STATS_DUMP = False
 DOWNLOADER_STATS = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote-control extension starts, for every crawl, an HTTP server on 127.0.0.1
+# that runs code sent to it (behind a token); a monitor has no use for it.
+REMOTE_CONTROL_ENABLED = False
 MEMUSAGE_ENABLED = False
 
 RAILWATCH_ALLOW_PRIVATE = False
