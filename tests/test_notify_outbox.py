@@ -181,3 +181,11 @@ def test_deliveries_of_an_endpoint_gone_from_the_file_stay_owed(archive: Archive
     owe(archive, 1, endpoint="removed-endpoint", now=now)
     assert Deliverer(config_for(hooks), archive, clock=lambda: now).run().attempted == 0
     assert rows(archive)[0]["state"] == OWED and hooks.received == []
+
+
+def test_a_pass_sends_everything_due_in_batches(archive: Archive, hooks: WebhookReceiver) -> None:
+    now = datetime.now(UTC)
+    owe(archive, 5, now=now)
+    report = Deliverer(config_for(hooks), archive, clock=lambda: now, batch=2).run()
+    assert report.sent == 5
+    assert [request.id for request in hooks.received] == [f"msg_e{number}_hook" for number in range(1, 6)]

@@ -9,7 +9,6 @@ by that id (``webhook-id``).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,32 +41,32 @@ class Deliverer:
 
     def __init__(self, config: Config, archive: Archive, *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 lease: timedelta = timedelta(minutes=5)) -> None:
+                 lease: timedelta = timedelta(minutes=15), batch: int = 50) -> None:
         self.config = config
         self.outbox = Outbox(archive, RetryPolicy(config.delivery.backoff, config.delivery.max_backoff,
                                                   config.delivery.max_age))
         self.archive = archive
         self.clock = clock
         self.lease = lease
+        self.batch = batch
 
     def run(self, *, ignore_backoff: bool = False) -> DeliveryReport:
-        """One pass: every due delivery (every owed one with ``ignore_backoff``) is attempted once."""
+        """One pass: every due delivery (every owed one with ``ignore_backoff``) is attempted once.
+
+        Deliveries are claimed one endpoint and one batch at a time, just before they are sent, so
+        the lease runs while they are being sent (not while other endpoints are), and a batch of
+        ``batch`` messages at the endpoint's timeout fits in it: another deliverer on the same
+        database never sends them too.
+        """
         report = DeliveryReport()
-        endpoints = {endpoint.key: endpoint for endpoint in self.config.notify}
-        if not endpoints:
-            return report
-        attempted: set[int] = set()
-        while True:
-            claimed = self.outbox.claim(self.clock(), self.lease, endpoints=tuple(endpoints),
-                                        ignore_backoff=ignore_backoff, exclude=frozenset(attempted))
-            if not claimed:
-                return report
-            by_endpoint: dict[str, list[DeliveryRecord]] = defaultdict(list)
-            for record in claimed:
-                attempted.add(record.id)
-                by_endpoint[record.endpoint].append(record)
-            for key, records in by_endpoint.items():
-                self._send(endpoints[key], records, report)
+        for endpoint in self.config.notify:
+            attempted: set[int] = set()
+            while claimed := self.outbox.claim(self.clock(), self.lease, endpoints=(endpoint.key,),
+                                               ignore_backoff=ignore_backoff, exclude=frozenset(attempted),
+                                               limit=self.batch):
+                attempted.update(record.id for record in claimed)
+                self._send(endpoint, claimed, report)
+        return report
 
     def retry_failed(self) -> int:
         """Make every given-up delivery owed again (`railwatch deliveries --retry`); returns how many."""
