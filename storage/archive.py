@@ -127,12 +127,19 @@ class UnitOfWork:
 
     def document(self, source_id: int, url: str, role: str, now: datetime) -> DocumentState:
         """The document at ``url``, created (``created=True``) when unknown."""
-        row = self._conn().execute(_DOCUMENT_STATE, {"source_id": source_id, "url": url}).first()
-        if row is None:
+        found = self.find_document(source_id, url)
+        if found is None:
             doc_id = self._conn().execute(
                 _INSERT_DOCUMENT, {"source_id": source_id, "url": url, "role": role, "first_seen_at": now}
             ).scalar_one()
             return DocumentState(doc_id, url, role, True, now, None, None, None, None, None, None)
+        return found
+
+    def find_document(self, source_id: int, url: str) -> DocumentState | None:
+        """The document at ``url``, or None when unknown (nothing is written)."""
+        row = self._conn().execute(_DOCUMENT_STATE, {"source_id": source_id, "url": url}).first()
+        if row is None:
+            return None
         return DocumentState(
             id=row.id, url=row.url, role=row.role, created=False, first_seen_at=row.first_seen_at,
             removed_at=row.removed_at, latest_snapshot_id=row.latest_snapshot_id, latest_status=row.status,

@@ -15,6 +15,7 @@ from storage.models import Blob, Document, Event, SearchEntry, Snapshot, Source
 __all__ = [
     "ChangeRecord",
     "DocumentValidators",
+    "DocumentVolatility",
     "SearchHit",
     "SnapshotRecord",
     "SourceHealth",
@@ -27,6 +28,7 @@ __all__ = [
     "source_health",
     "text_of",
     "validators",
+    "volatility",
 ]
 
 
@@ -148,6 +150,15 @@ class DocumentValidators:
     last_modified: str | None
 
 
+@dataclass(frozen=True)
+class DocumentVolatility:
+    """What the change detector learned to ignore in one document (the ``documents.volatile`` column)."""
+
+    source: str
+    url: str
+    volatile: dict[str, Any]
+
+
 def changes(session: Session, *, since: datetime | None = None, sources: tuple[str, ...] = (),
             kinds: tuple[str, ...] = ()) -> list[ChangeRecord]:
     query = select(Event, Source.name).join(Source, Source.id == Event.source_id).order_by(Event.id)
@@ -193,6 +204,18 @@ def snapshots(session: Session, *, url: str | None = None, source: str | None = 
 def snapshot(session: Session, snapshot_id: int) -> SnapshotRecord | None:
     row = session.execute(_snapshot_query().where(Snapshot.id == snapshot_id)).first()
     return None if row is None else _record(session, row)
+
+
+def volatility(session: Session, *, url: str | None = None, source: str | None = None) -> list[DocumentVolatility]:
+    """The learned volatile parts of one document (by URL, as :func:`snapshots` matches it) or of a source's."""
+    query = select(Source.name, Document.url, Document.volatile).join(Source, Source.id == Document.source_id)
+    if url is not None:
+        redirected = select(Snapshot.document_id).where(Snapshot.final_url == url)
+        query = query.where(or_(Document.url == url, Document.id.in_(redirected)))
+    if source is not None:
+        query = query.where(Source.name == source)
+    return [DocumentVolatility(name, doc_url, volatile)
+            for name, doc_url, volatile in session.execute(query.order_by(Document.id)) if volatile]
 
 
 def body_of(session: Session, record: SnapshotRecord) -> bytes | None:
