@@ -16,6 +16,11 @@ A 304 answer is a :class:`FetchedPage` with ``status=304`` and an empty body;
 answering 304 is a :class:`Listing` with an empty body and no links; the
 plan's known items are re-checked then. Every other failure is a
 :class:`FetchFailed`.
+
+A page the sink judges changed since its latest snapshot is fetched once
+more before the sink records it (:class:`~crawler.pipelines.SinkPipeline`):
+``confirm_body`` and ``confirm_headers`` hold that second answer, from which
+the sink learns what varies between two fetches of the same moment.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ class FetchedPage:
     fetched_at: datetime
     listing: str | None = None
     entry: FeedEntry | None = None
+    confirm_body: bytes | None = field(default=None, repr=False)  # a second fetch, moments later
+    confirm_headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

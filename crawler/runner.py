@@ -42,7 +42,7 @@ from crawler.settings import build_settings
 from crawler.spiders import SPIDERS
 from monitor.config import Config
 
-__all__ = ["CrawlStats", "ItemSink", "crawl", "crawl_deferred", "run_crawl"]
+__all__ = ["ConfirmingSink", "CrawlStats", "ItemSink", "crawl", "crawl_deferred", "run_crawl"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +50,20 @@ Progress = Callable[[str], None]
 
 
 class ItemSink(Protocol):
-    """Where crawled items go, one at a time, on the reactor thread."""
+    """Where crawled items go, one at a time, on the reactor thread.
+
+    A sink may also have ``needs_confirmation(page) -> bool`` (see
+    :class:`ConfirmingSink`): pages it answers True for are fetched once more
+    and handed over with ``confirm_body`` set.
+    """
 
     def process(self, item: FetchedPage | Listing | FetchFailed) -> None: ...
+
+
+class ConfirmingSink(ItemSink, Protocol):
+    """A sink that asks for a second fetch of the pages that seem changed."""
+
+    def needs_confirmation(self, item: FetchedPage) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +82,24 @@ class _CountingSink:
 
     def __init__(self, sink: ItemSink, progress: Progress | None):
         self._sink = sink.process
+        self._confirm = getattr(sink, "needs_confirmation", None)
         self._progress = progress
         self.pages = self.listings = self.bytes = self.failures = 0
         self.error: BaseException | None = None
 
+    def needs_confirmation(self, item: FetchedPage) -> bool:
+        if self._confirm is None:
+            return False
+        try:
+            return bool(self._confirm(item))
+        except Exception:  # no confirmation then: the page is judged on its first answer
+            logger.exception("The item sink could not judge %s", item.url)
+            return False
+
     def process(self, item: Item) -> None:
         if isinstance(item, FetchedPage):
             self.pages += 1
-            self.bytes += len(item.body)
+            self.bytes += len(item.body) + len(item.confirm_body or b"")
             line = f"{item.source}: {item.status} {item.url}"
         elif isinstance(item, Listing):
             self.listings += 1

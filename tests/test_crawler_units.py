@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime
 from email.utils import formatdate
@@ -152,7 +153,7 @@ def test_the_sink_pipeline_needs_a_sink() -> None:
             got.append(item)
 
     pipeline = SinkPipeline.from_crawler(get_crawler(Spider, {"RAILWATCH_SINK": Sink()}))
-    assert pipeline.process_item("x") == "x"  # type: ignore[arg-type]
+    assert asyncio.run(pipeline.process_item("x")) == "x"  # type: ignore[arg-type]
     assert got == ["x"]
 
 
