@@ -189,3 +189,12 @@ def test_a_pass_sends_everything_due_in_batches(archive: Archive, hooks: Webhook
     report = Deliverer(config_for(hooks), archive, clock=lambda: now, batch=2).run()
     assert report.sent == 5
     assert [request.id for request in hooks.received] == [f"msg_e{number}_hook" for number in range(1, 6)]
+
+
+def test_every_notifier_kind_has_a_sender() -> None:
+    from monitor.config import NOTIFIER_KINDS
+    from monitor.notify.base import SENDERS
+    from monitor.notify.senders import __all__ as sender_modules
+
+    assert sender_modules
+    assert set(SENDERS) == set(NOTIFIER_KINDS)
