@@ -100,7 +100,7 @@ _OWNER: list[tuple[Gated, int]] = []
 class _Scope:
     """The alternatives of every gated pattern that a sentence can match."""
 
-    __slots__ = ("chosen", "live", "text")
+    __slots__ = ("chosen", "covered", "live", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -110,6 +110,7 @@ class _Scope:
             live.setdefault(pattern, set()).add(alternative)
         self.live = live
         self.chosen: dict[Gated, re.Pattern[str] | None] = {}
+        self.covered: dict[str, bool] = {}
 
     def covers(self, part: str) -> bool:
         """Whether part lies in the sentence with no word cut at its start.
@@ -117,6 +118,12 @@ class _Scope:
         A word that a part cuts ("ould" of "could") opens a word of the part but not of
         the sentence, so the sentence's word openings would not hold its literals.
         """
+        known = self.covered.get(part)
+        if known is None:
+            known = self.covered[part] = self._covers(part)
+        return known
+
+    def _covers(self, part: str) -> bool:
         if part not in self.text:
             return False
         if not _WORD_CHAR.match(part):
@@ -199,7 +206,7 @@ class Gated:
     def _for(self, text: str) -> re.Pattern[str] | None:
         """The regex to run on text: the pattern, a part of it, or None (no match possible)."""
         current = _CURRENT.get()
-        if current is None or not current.covers(text):
+        if current is None or (text is not current.text and not current.covers(text)):
             if self._few is None:
                 return self._subset(self._table.live(_index(text)))
             folded = fold(text)

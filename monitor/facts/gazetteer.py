@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["BUILTIN", "Gazetteer", "Mention"]
 
@@ -77,6 +78,7 @@ class Gazetteer:
     _first_words: frozenset[str] = field(init=False, repr=False, compare=False)
     _first_chars: frozenset[str] = field(init=False, repr=False, compare=False)
     _found: dict[str, tuple[Mention, ...]] = field(init=False, repr=False, compare=False)
+    _memos: dict[str, dict[str, Any]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         words: dict[tuple[str, ...], str] = {}
@@ -100,6 +102,7 @@ class Gazetteer:
         object.__setattr__(self, "_first_words", frozenset(k[0] for k in words))
         object.__setattr__(self, "_first_chars", frozenset(s[0] for s, _ in ordered if s))
         object.__setattr__(self, "_found", {})
+        object.__setattr__(self, "_memos", {})
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -120,6 +123,17 @@ class Gazetteer:
         if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
             return found[0].name
         return None
+
+    def memo(self, name: str) -> dict[str, Any]:
+        """A cache, by text, of what ``name`` derives from a text with this gazetteer.
+
+        A sentence is looked at several times (as the sentence after one, as itself, for its
+        route parts). The caller clears it when it grows past its own bound.
+        """
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = {}
+        return found
 
     def _word_mentions(self, text: str) -> list[Mention]:
         tokens = list(_WORD.finditer(text))

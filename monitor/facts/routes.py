@@ -34,6 +34,9 @@ _BETWEEN_BEFORE = gated(
 _BETWEEN_AFTER = gated(r"^\S{0,6}?\s*(?:之间|之間|间|間|사이|잇는|오가는|을\s*잇|를\s*잇|연결|간\s)")
 
 
+_MAX_REMEMBERED = 4096  # texts whose route-end mentions a gazetteer keeps
+
+
 @dataclass(frozen=True)
 class RoutePart:
     """A stretch of a sentence and the stations it names (via stations removed)."""
@@ -59,7 +62,15 @@ def _is_dateline(text: str, m: Mention) -> bool:
 
 def stations_in(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Station mentions that can be route ends (via stations and datelines dropped)."""
-    return [m for m in gazetteer.find(text) if not _is_via(text, m) and not _is_dateline(text, m)]
+    memo = gazetteer.memo("stations_in")
+    found: tuple[Mention, ...] | None = memo.get(text)
+    if found is None:
+        if len(memo) >= _MAX_REMEMBERED:
+            memo.clear()
+        found = memo[text] = tuple(
+            m for m in gazetteer.find(text) if not _is_via(text, m) and not _is_dateline(text, m)
+        )
+    return list(found)
 
 
 def _pairs(text: str, mentions: list[Mention]) -> tuple[list[tuple[Mention, Mention]], set[int]]:
