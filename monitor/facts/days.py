@@ -174,6 +174,8 @@ def _ru(text: str, strict: bool = True) -> set[int]:
 
 
 def _days_in(text: str, strict: bool = True) -> set[int]:
+    if text.isascii():  # every Chinese, Korean and Russian pattern needs a letter of its script
+        return _en(text, strict)
     return _en(text, strict) | _zh(text, strict) | _ko(text, strict) | _ru(text, strict)
 
 

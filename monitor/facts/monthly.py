@@ -17,10 +17,13 @@ _RU = gated(r"(?<!\d)(\d{1,2})((?:\s*(?:,|и)\s*\d{1,2})+)\s+числа", re.I)
 _KO = gated(r"매월\s*(\d{1,2})\s*일((?:\s*(?:과|와|,|및|、)\s*\d{1,2}\s*일)+)")
 _ZH = gated(r"每月\s*(\d{1,2})\s*[日号號]((?:\s*(?:和|及|与|與|、|,|，)\s*\d{1,2}\s*[日号號])+)")
 _NUMBER = re.compile(r"\d{1,2}")
+_DIGIT = re.compile(r"\d")
 
 
 def monthly_span(text: str) -> tuple[int, int] | None:
     """Where a clause gives monthly dates (those days of the month are not calendar dates)."""
+    if not _DIGIT.search(text):  # the days are given in digits
+        return None
     for pattern in (_KO, _ZH, _RU):
         m = pattern.search(text)
         if m is not None:
@@ -30,6 +33,8 @@ def monthly_span(text: str) -> tuple[int, int] | None:
 
 def parse_monthly(text: str) -> tuple[int, ...] | None:
     """The days of the month a clause gives for departures, sorted; None when it gives none."""
+    if not _DIGIT.search(text):
+        return None
     for pattern in (_EN, _RU, _KO, _ZH):
         m = pattern.search(text)
         if m is not None:

@@ -42,6 +42,7 @@ _DEPART_AFTER = gated(
 _ARRIVE_AFTER = gated(r"^[^,，;；。.]{0,12}?(?:到达|到達|抵达|抵達|到|도착)")
 _DEPART_AFTER_FAR = gated(r"开出|開出|发车|發車|出发|出發|驶出|駛出|驶离|駛離|출발")
 _ARRIVE_AFTER_FAR = gated(r"到达|到達|抵达|抵達|驶入|駛入|도착")
+_DIGIT = re.compile(r"\d")
 _RANGE_JOIN = gated(r"\s*(?:-|–|—|~|至|到|to|до)\s*")
 
 
@@ -99,6 +100,8 @@ def _role(text: str, start: int, end: int, floor: int) -> str | None:
 
 def find_times(text: str) -> list[TimeMention]:
     """Clock times in text order; ranges such as opening hours ("8:30—16:30") are skipped."""
+    if not _DIGIT.search(text):  # every time pattern has its hour in digits
+        return []
     spans: list[tuple[int, int, str]] = []
     for regex in _TIME_PATTERNS:
         for m in regex.finditer(text):
@@ -139,6 +142,8 @@ _DURATION = gated(
 
 def parse_duration(text: str) -> int | None:
     """Journey time in minutes ("24 hours and 41 minutes", 历时24小时41分, 8 суток), or None."""
+    if not _DIGIT.search(text):
+        return None
     for m in _DURATION.finditer(text):
         window = text[max(0, m.start() - 30):m.end() + 12]
         if not (m.group("mins") or _DURATION_CONTEXT.search(window)):

@@ -19,6 +19,7 @@ _MARKED_BEFORE = gated(
     re.I,
 )
 _MARKED_AFTER = gated(rf"({_NUM}(?:\s*/\s*{_NUM})*)\s*(?:次|호\s*열차|호|번\s*열차|열차)")
+_DIGIT = re.compile(r"\d")
 _YEARLIKE = gated(r"^(?:19|20)\d\d$")
 
 
@@ -53,6 +54,8 @@ def sort_trains(trains: set[str] | list[str] | tuple[str, ...]) -> tuple[str, ..
 def find_trains(text: str) -> tuple[str, ...]:
     """Train numbers in text, sorted; years and times are not trains."""
     found: set[str] = set()
+    if not _DIGIT.search(text):  # every train number has digits
+        return ()
     for regex in (_LETTERED, _MARKED_BEFORE, _MARKED_AFTER):
         for m in regex.finditer(text):
             group = m.group(0) if regex is _LETTERED else m.group(1)
