@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from monitor.app import AppContext
+from monitor.content.learned import LearnedVolatility
 from monitor.diff import unified
 from monitor.exceptions import UsageError
 from monitor.render import print_changes, print_history, print_hits, print_sources, print_status
@@ -99,10 +100,26 @@ def history(app: AppContext, url: str | None, source: str | None, as_json: bool)
         raise click.UsageError("give a URL or --source NAME")
     with app.archive().reading() as session:
         found = queries.snapshots(session, url=url, source=source)
+        learned = [(entry.url, LearnedVolatility.from_json(entry.volatile))
+                   for entry in queries.volatility(session, url=url, source=source)]
     if as_json:
-        _dump([record.as_json() for record in found])
+        notes = _volatility_notes(learned)
+        _dump([{**record.as_json(), "learned": [], "ignored": [], **notes.get(record.id, {})} for record in found])
     else:
-        print_history(found)
+        print_history(found, learned)
+
+
+def _volatility_notes(learned: list[tuple[str, LearnedVolatility]]) -> dict[int, dict[str, list[Any]]]:
+    """Per snapshot: the volatile rules its confirming fetch taught, and the rules that explained its change away."""
+    notes: dict[int, dict[str, list[Any]]] = {}
+    for _, rules in learned:
+        for rule in rules.rules:
+            if rule.snapshot is not None:
+                notes.setdefault(rule.snapshot, {}).setdefault("learned", []).append(rule.as_json())
+        for entry in rules.ignored:
+            if entry.snapshot is not None:
+                notes.setdefault(entry.snapshot, {})["ignored"] = list(entry.patterns)
+    return notes
 
 
 @click.command()

@@ -7,12 +7,21 @@ consistent and the next run redoes only what was not committed.
 Baseline rule (SPEC.md): the first successful check of a source records
 everything and announces nothing; after it, an item first seen in a listing
 is announced (``new``) with its first successful snapshot.
+
+Confirmation: before a page is recorded, the crawl asks
+:meth:`ArchiveRecorder.needs_confirmation`; a page whose comparison key
+differs from its latest snapshot's is fetched once more, and what differs
+between the two answers is learned as volatile for that document
+(:mod:`monitor.content.learned`, kept in ``documents.volatile``). The learned
+rules mask the comparison key and the diff from then on; a seeming change
+they explain entirely is stored but announced by no event, and noted on the
+document for ``railwatch history``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +30,7 @@ from crawler.items import FetchedPage, FetchFailed, Item, Listing
 from monitor.classify import FactsEngine
 from monitor.config import Config, SourceConfig
 from monitor.content.errorpage import error_page_reason
+from monitor.content.learned import IgnoredChange, LearnedVolatility, learn
 from monitor.detect import Reading, content_event, new_event, read_document, removed_event
 from monitor.notify.enqueue import Enqueuer
 from storage.archive import Archive, DocumentState, NewEvent, NewSnapshot, UnitOfWork
@@ -44,6 +54,16 @@ class SourceOutcome:
     listing_ok: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Judgement:
+    """A reading compared with its document's latest snapshot."""
+
+    key: bytes  # the comparison key to store (masked by the document's learned rules, if any)
+    changed: bool
+    previous: str | None  # the latest snapshot's text, when it was needed to decide
+    ignored: tuple[str, ...] = ()  # learned rules that explain the whole difference, when they do
+
+
 class ArchiveRecorder:
     """Receives crawl items (``crawler.runner.ItemSink``) and records them."""
 
@@ -56,6 +76,7 @@ class ArchiveRecorder:
         self.outbox = Enqueuer(config)
         self.outcomes: dict[str, SourceOutcome] = {}
         self._sources: dict[str, tuple[int, datetime | None]] = {}
+        self._readings: dict[tuple[str, str], tuple[bytes, Reading]] = {}  # read by needs_confirmation
 
     def begin(self, sources: list[SourceConfig]) -> None:
         """Register the sources of this run and note which still await their baseline."""
@@ -81,8 +102,32 @@ class ArchiveRecorder:
             log.exception("recording %s failed", item.url)
             outcome.errors.append(f"{item.url}: recording failed: {exc}")
 
+    def needs_confirmation(self, item: FetchedPage) -> bool:
+        """True when ``item`` seems changed against its document's latest snapshot (a second fetch should confirm).
+
+        Only documents that have a stored 2xx snapshot, of sources past their
+        baseline: a new document, a 304 or a first check never costs a second
+        request. The reading is kept for :meth:`process`.
+        """
+        if item.confirm_body is not None or not 200 <= item.status < 300:
+            return False
+        source_id, baseline_at = self._sources.get(item.source, (None, None))
+        if source_id is None or baseline_at is None:
+            return False
+        source = self.config.source(item.source)
+        with self.archive.unit() as unit:
+            doc = unit.find_document(source_id, item.url)
+            if doc is None or doc.latest_snapshot_id is None or not 200 <= (doc.latest_status or 0) < 300:
+                return False
+            reading = self._read(item.body, item.headers, item, source)
+            self._readings[(item.source, item.url)] = (item.body, reading)
+            if error_page_reason(reading.title, reading.text) is not None:
+                return False
+            return self._judge(unit, doc, reading, LearnedVolatility.from_json(doc.volatile)).changed
+
     def finish(self) -> list[SourceOutcome]:
         """Update each source's health and close the baseline of sources checked for the first time."""
+        self._readings.clear()
         now = self.clock()
         with self.archive.unit() as unit:
             for name, outcome in self.outcomes.items():
@@ -148,10 +193,9 @@ class ArchiveRecorder:
             if item.status >= 400:
                 outcome.errors.append(f"{item.url}: HTTP {item.status}")
                 return 0
-            reading = read_document(item.body, item.headers.get("content-type"),
-                                    url=item.final_url, select=source.select,
-                                    ignore_selectors=source.ignore_selectors,
-                                    ignore_patterns=source.ignore_patterns)
+            cached = self._readings.pop((item.source, item.url), None)
+            reading = cached[1] if cached is not None and cached[0] is item.body else \
+                self._read(item.body, item.headers, item, source)
             appeared = baseline_at is not None and doc.first_seen_at > baseline_at
             reason = error_page_reason(reading.title, reading.text)
             if reason is not None:  # "page removed", anti-bot check…: a failed fetch, not new content
@@ -175,13 +219,47 @@ class ArchiveRecorder:
                        removed_event(item.status, doc.latest_snapshot_id), snapshot_id)
         return 1
 
+    @staticmethod
+    def _read(body: bytes, headers: Mapping[str, str], item: FetchedPage, source: SourceConfig) -> Reading:
+        return read_document(body, headers.get("content-type"), url=item.final_url, select=source.select,
+                             ignore_selectors=source.ignore_selectors, ignore_patterns=source.ignore_patterns)
+
+    @staticmethod
+    def _judge(unit: UnitOfWork, doc: DocumentState, reading: Reading, rules: LearnedVolatility) -> _Judgement:
+        """Compare a reading with the document's latest snapshot, under the document's learned rules."""
+        key = rules.key(reading.text) if rules else reading.key
+        if doc.latest_snapshot_id is None:
+            return _Judgement(key, True, None)
+        if doc.latest_key == key:
+            return _Judgement(key, False, None)
+        previous = unit.text_of(doc.latest_snapshot_id)
+        if rules and previous is not None and rules.key(previous) == key:  # stored before the latest rules
+            return _Judgement(key, False, previous, rules.responsible(previous, reading.text))
+        return _Judgement(key, True, previous)
+
+    def _learn(self, unit: UnitOfWork, doc: DocumentState, item: FetchedPage, source: SourceConfig,
+               reading: Reading, rules: LearnedVolatility) -> tuple[LearnedVolatility, _Judgement]:
+        """Judge a page that has a confirming fetch: learn what differs between the two answers first."""
+        judged = self._judge(unit, doc, reading, rules)
+        if not judged.changed or judged.previous is None or item.confirm_body is None:
+            return rules, judged
+        try:
+            second = self._read(item.confirm_body, item.confirm_headers or item.headers, item, source)
+        except Exception:  # the first answer stands alone
+            log.warning("could not read the confirming fetch of %s", item.url, exc_info=True)
+            return rules, judged
+        learned = learn(reading.text, second.text, rules, now=item.fetched_at)
+        if learned is rules:
+            return rules, judged
+        log.info("%s: learned %d volatile part(s)", item.url, len(learned.rules) - len(rules.rules))
+        return learned, self._judge(unit, doc, reading, learned)
+
     def _content(self, unit: UnitOfWork, source_id: int, source: SourceConfig, doc: DocumentState,
                  item: FetchedPage, reading: Reading, baselined: bool, appeared: bool) -> int:
         """Store a 200 answer; ``appeared``: the document was first listed after the baseline."""
-        previous_text = None
-        changed = doc.latest_key != reading.key
-        if doc.latest_snapshot_id is not None and changed:
-            previous_text = unit.text_of(doc.latest_snapshot_id)
+        known = LearnedVolatility.from_json(doc.volatile)
+        rules, judged = self._learn(unit, doc, item, source, reading, known)
+        changed, previous_text = judged.changed, judged.previous
         published = reading.published or (item.entry.published.date() if item.entry and item.entry.published
                                            else None)
         if changed or doc.latest_snapshot_id is None:
@@ -192,9 +270,10 @@ class ArchiveRecorder:
             facts, facts_id = None, doc.latest_facts_id  # same watched text (noise aside): same facts
         snapshot_id = unit.add_snapshot(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
-            headers=item.headers, body=item.body, text=reading.text, key_sha256=reading.key,
+            headers=item.headers, body=item.body, text=reading.text, key_sha256=judged.key,
             encoding=reading.encoding, title=reading.title or (item.entry.title if item.entry else None),
             published=published, facts=facts, facts_id=facts_id, searchable=changed))
+        self._remember(unit, doc, rules, known, judged, snapshot_id, item.fetched_at)
         if doc.removed_at is not None:
             unit.set_removed(doc.id, None)
         if not baselined:
@@ -209,11 +288,24 @@ class ArchiveRecorder:
         edited = None
         if not classified and not first_content and changed and previous_text is not None:
             # `content` is for changes of no schedule or status meaning.
-            edited = content_event(previous_text, reading.text, source.keywords, doc.latest_snapshot_id)
+            before, after = (rules.mask(previous_text), rules.mask(reading.text)) if rules else \
+                (previous_text, reading.text)
+            edited = content_event(before, after, source.keywords, doc.latest_snapshot_id)
         events = [event for event in (announced, *classified, edited) if event is not None]
         for event in events:
             self._announce(unit, source_id, source.name, doc, item.fetched_at, event, snapshot_id)
         return len(events)
+
+    @staticmethod
+    def _remember(unit: UnitOfWork, doc: DocumentState, rules: LearnedVolatility, known: LearnedVolatility,
+                  judged: _Judgement, snapshot_id: int, now: datetime) -> None:
+        """Keep newly learned rules (stamped with the snapshot that taught them) and the noise they explained."""
+        if rules is known and not judged.ignored:
+            return
+        rules = rules.stamped(snapshot_id)
+        if judged.ignored:
+            rules = rules.with_ignored(IgnoredChange(snapshot_id, now.isoformat(), judged.ignored))
+        unit.set_volatile(doc.id, rules.as_json())
 
     def _announce(self, unit: UnitOfWork, source_id: int, source: str, doc: DocumentState, now: datetime,
                   event: NewEvent, snapshot_id: int) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
+from monitor.content.learned import LearnedVolatility
 from monitor.facts import RouteStatus
 from storage.outbox import DeliveryRecord
 from storage.queries import ChangeRecord, SearchHit, SnapshotRecord, SourceHealth
@@ -50,7 +51,9 @@ def print_status(rows: Sequence[RouteStatus], *, history: bool = False) -> None:
     out.print(table)
 
 
-def print_history(rows: Sequence[SnapshotRecord]) -> None:
+def print_history(rows: Sequence[SnapshotRecord],
+                  learned: Sequence[tuple[str, LearnedVolatility]] = ()) -> None:
+    """The snapshots, then what was learned to be volatile in each document and which changes that explained."""
     out = console()
     if not rows:
         out.print("no snapshots")
@@ -60,6 +63,18 @@ def print_history(rows: Sequence[SnapshotRecord]) -> None:
         table.add_row(str(row.id), f"{row.fetched_at:%Y-%m-%d %H:%M:%S}", str(row.status), str(row.size or 0),
                       row.source, row.url, (row.title or "")[:60])
     out.print(table)
+    for url, rules in learned:
+        if rules.rules:
+            out.print(f"\nlearned volatile parts of {url} (masked before comparing):", markup=False)
+        for rule in rules.rules:
+            where = f"snapshot {rule.snapshot}" if rule.snapshot is not None else "?"
+            out.print(f"  {rule.pattern}", markup=False)
+            out.print(f"      from {where} at {rule.learned_at[:19]}: "
+                      f"{rule.example[0][:40]!r} vs {rule.example[1][:40]!r} in two fetches", markup=False)
+        for entry in rules.ignored:
+            out.print(f"  snapshot {entry.snapshot}: seemed changed, but only in learned volatile parts "
+                      f"({len(entry.patterns)} rule{'s' if len(entry.patterns) != 1 else ''}): no event",
+                      markup=False)
 
 
 def print_sources(rows: Sequence[SourceHealth]) -> None:

@@ -2,7 +2,9 @@
 
 Pages are set with :meth:`LiveSite.put` and withdrawn with :meth:`LiveSite.delete`
 (404 afterwards). ``{{now}}``, ``{{views}}`` and ``{{token}}`` in a page are
-filled afresh on every request, as on live sites. Pages carry an ETag and
+filled afresh on every request, as on live sites; so are ``{{serial}}`` (the
+number of the request) and ``{{nonce}}`` (random letters and digits), in
+forms the built-in volatile masks do not know. Pages carry an ETag and
 answer 304 to a matching ``If-None-Match`` unless put with ``validators=False``.
 """
 
@@ -20,6 +22,8 @@ from urllib.parse import urlsplit
 
 __all__ = ["LiveSite"]
 
+_NONCE = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
 
 @dataclass
 class _Page:
@@ -29,7 +33,9 @@ class _Page:
     validators: bool
 
 
-def _noise(text: str) -> str:
+def _noise(text: str, serial: int) -> str:
+    text = text.replace("{{serial}}", str(serial))
+    text = re.sub(r"\{\{nonce\}\}", lambda _: "".join(random.choices(_NONCE, k=8)) + str(random.randint(1, 9)), text)
     text = text.replace("{{now}}", datetime.now(UTC).strftime(random.choice(
         ["%Y-%m-%d %H:%M:%S", "%d %b %Y %H:%M", "%Y年%m月%d日 %H:%M"])))
     text = re.sub(r"\{\{views\}\}", lambda _: f"{random.randint(100, 99999):,}", text)
@@ -60,7 +66,7 @@ class LiveSite:
                     self.send_header("ETag", etag)
                     self.end_headers()
                     return
-                body = _noise(page.text).encode(page.charset, errors="xmlcharrefreplace")
+                body = _noise(page.text, len(site.requests)).encode(page.charset, errors="xmlcharrefreplace")
                 self._answer(200, body, page.content_type, etag if page.validators else None)
 
             def _answer(self, code: int, body: bytes, content_type: str, etag: str | None = None) -> None:
