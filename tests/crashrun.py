@@ -50,6 +50,8 @@ class CrashReport:
     owed: int = 0
     received: int = 0
     repeats: int = 0
+    listed: list[str] = field(default_factory=list)
+    """Items on the index at the end, after the baseline's: each must have been announced (``new``)."""
     clean_exit_codes: list[int] = field(default_factory=list)
 
     def line(self) -> str:
@@ -103,7 +105,7 @@ def crash_run(folder: Path, database: str, *, kills: int, check_kills: int, seed
         daemon = cli.daemon()
         report.daemon_runs += 1
         daemon.wait_for(lambda r: r.get("event") == "daemon_started")
-        time.sleep(rng.uniform(0.0, 2.5))         # a random moment: mid-crawl, mid-delivery, idle…
+        time.sleep(rng.uniform(0.0, 4.0))         # a random moment: mid-crawl, mid-delivery, idle…
         daemon.kill()
         report.kills += 1
     for _ in range(check_kills):
@@ -115,6 +117,7 @@ def crash_run(folder: Path, database: str, *, kills: int, check_kills: int, seed
         check.wait()
         report.kills += 1
     hooks.plan.clear()                            # the receiver is healthy again
+    report.listed = [site.url(f"/notices/{i}.html") for i in range(changes.items, max(1, changes.items - 8), -1)]
     _expire_leases(database)
     report.clean_exit_codes.append(cli.run("daemon", "--once", expect=None).returncode)
     report.clean_exit_codes.append(cli.run("deliveries", "--retry", expect=None).returncode)
@@ -169,6 +172,8 @@ def verify(cli: Cli, database: str, hooks: WebhookReceiver, report: CrashReport)
             assert got, f"event {event['id']} ({event['kind']} {event['url']}) never reached {path}"
             assert len(got) == 1, f"event {event['id']} reached {path} under several ids: {got}"
     report.owed = owed
+    announced = {event["url"] for event in events if event["kind"] == "new"}
+    assert set(report.listed) <= announced, sorted(set(report.listed) - announced)
     assert {row["state"] for row in cli.json("deliveries")} <= {"done"}
     _archive_is_consistent(database)
 

@@ -21,7 +21,8 @@ def site() -> Iterator[LiveSite]:
 
 
 def events_of(cli: Cli) -> list[tuple[str, str, str, str]]:
-    return [(e["source"], e["kind"], e["url"], e["summary"]) for e in cli.json("changes")]
+    """The events, in an order that does not depend on which of two concurrent spiders answered first."""
+    return sorted((e["source"], e["kind"], e["url"], e["summary"]) for e in cli.json("changes"))
 
 
 def page_sources(site: LiveSite, interval: str = "30m") -> list[dict[str, Any]]:
