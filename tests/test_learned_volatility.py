@@ -93,6 +93,11 @@ def test_a_rule_never_masks_most_of_the_text() -> None:
         learned("Ticket 8f3kq29z", "Ticket 1hh3kd9q").mask(text("Ticket 8f3kq29z")).strip() != ""
 
 
+def test_a_token_the_built_in_masks_catch_in_one_fetch_only() -> None:
+    rules = learned(BODY + "Trace 000000000A · 0 ms", BODY + "Trace 000000000G · 1 ms")   # hex, then not
+    assert rules.key(text(BODY + "Trace 000000000A · 0 ms")) == rules.key(text(BODY + "Trace 00000000ZZ · 7 ms"))
+
+
 def test_rules_round_trip_through_json_and_are_capped() -> None:
     rules = learned(BODY + "Request ID: q7ZkPw2x", BODY + "Request ID: Aa93kdLm")
     again = LearnedVolatility.from_json(json.loads(json.dumps(rules.as_json())))
@@ -124,10 +129,11 @@ _ALNUM = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 @st.composite
 def tokens(draw: st.DrawFn) -> list[str]:
-    """Three machine-made tokens of one length, each with a letter and a digit (ids, nonces, node names)."""
+    """Three machine-made tokens of one length, each with a digit and a letter beyond hex (so no built-in mask
+    hides them: see the test of a token masked in one fetch only)."""
     size = draw(st.integers(4, 16))
     token = st.text(alphabet=_ALNUM, min_size=size, max_size=size).filter(
-        lambda t: any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
+        lambda t: any(c.isdigit() for c in t) and any(c.isalpha() and c.lower() > "f" for c in t))
     return draw(st.lists(token, min_size=3, max_size=3, unique=True))
 
 
@@ -144,8 +150,7 @@ def test_noise_only_differences_never_yield_an_event(label: str, values: list[st
     rules = learn(pages[0], pages[1], LearnedVolatility(), now=NOW)
     assert rules.key(pages[0]) == rules.key(pages[1])
     assert content_event(rules.mask(pages[0]), rules.mask(pages[1]), (), 1) is None
-    if rules.rules:  # (none when the built-in masks already hid both values)
-        assert rules.key(pages[2]) == rules.key(pages[0])
+    assert rules.key(pages[2]) == rules.key(pages[0])
     assert rules.key(text(BODY.replace("K27", "K29") + f"{label}: {values[2]} · 1 ms" + tail)) != \
         rules.key(pages[0])
 

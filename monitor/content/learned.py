@@ -59,8 +59,7 @@ _MARKER = re.compile(r"⟨\w+⟩")
 
 # From narrow to broad: the first class that matches every example wins.
 _CLASSES: tuple[tuple[str, bool], ...] = (  # (regex, broad)
-    (r"\d+", False),
-    (r"\d+(?:[.,:/]\d+)*", False),
+    (r"\d+(?:[.,:/ ]\d+)*", False),  # numbers in any grouping: "88" teaches "192,231" and "12 345" too
     (r"[0-9A-Fa-f]+", False),
     (r"[A-Za-z0-9]+", True),
     (r"[A-Za-z0-9_-]+", True),
@@ -275,7 +274,8 @@ def _spans(a: list[str], b: list[str]) -> list[_Span]:
         if spans:
             last = spans[-1]
             gap = "".join(a[last.i2:i1])
-            if len(gap.replace(" ", "")) < 2 and not _MARKER.search(gap):  # one word spread over two edits
+            glue = gap.isspace() or (len(gap) <= 2 and not any(c.isspace() for c in gap))
+            if glue and not _MARKER.search(gap):  # one word ("0.0231") or phrase ("an hour") over two edits
                 spans[-1] = _Span(last.i1, i2, last.j1, j2)
                 continue
         spans.append(_Span(i1, i2, j1, j2))
