@@ -199,3 +199,4 @@ class Delivery(Base):
     done_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    lease_holder: Mapped[str | None] = mapped_column(String(120), default=None)

@@ -2,9 +2,10 @@
 
 Rows are written in the transaction that records their event (see
 :meth:`storage.archive.UnitOfWork.add_delivery`); this module claims due rows
-for sending and records each attempt. A claim is a lease: a sender that dies
-mid-way leaves rows that become due again when the lease runs out, and two
-deliverers on one database never send the same row at the same time.
+for sending and records each attempt. A claim is a lease held by a named
+process (:mod:`storage.holders`): two deliverers on one database never send the
+same row at the same time, and rows leased by a sender that died become due
+again at once when it ran on this host, else when the lease runs out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import CursorResult, Result, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.archive import Archive
+from storage.holders import current_holder, holder_is_dead
 from storage.models import Delivery
 
 __all__ = ["DONE", "FAILED", "OWED", "DeliveryRecord", "Outbox", "RetryPolicy", "deliveries"]
@@ -100,6 +102,22 @@ class Outbox:
         self.archive = archive
         self.policy = policy
         self.rng = rng or random.Random()
+        self.holder = current_holder()
+
+    def reap(self, now: datetime) -> int:
+        """Free the leases of senders that died on this host (killed mid-send); returns how many rows."""
+        with self.archive.unit() as unit:
+            holders = unit.session.scalars(
+                select(Delivery.lease_holder).distinct()
+                .where(Delivery.state == OWED, Delivery.lease_until >= now, Delivery.lease_holder.is_not(None))
+            ).all()
+            freed = 0
+            for holder in holders:
+                if holder is not None and holder_is_dead(holder):
+                    freed += _rowcount(unit.session.execute(
+                        update(Delivery).where(Delivery.state == OWED, Delivery.lease_holder == holder)
+                        .values(lease_until=None, lease_holder=None)))
+        return freed
 
     def claim(self, now: datetime, lease: timedelta, *, endpoints: tuple[str, ...] | None = None,
               ignore_backoff: bool = False, exclude: frozenset[int] = frozenset(),
@@ -119,7 +137,8 @@ class Outbox:
             rows = unit.session.scalars(select(Delivery).where(due).order_by(Delivery.id).limit(limit)).all()
             for row in rows:
                 taken = _rowcount(unit.session.execute(
-                    update(Delivery).where(Delivery.id == row.id, free).values(lease_until=now + lease)))
+                    update(Delivery).where(Delivery.id == row.id, free)
+                    .values(lease_until=now + lease, lease_holder=self.holder)))
                 if taken:
                     claimed.append(_record(row))
         return claimed
@@ -128,7 +147,8 @@ class Outbox:
                retry_after: float | None = None, permanent: bool = False) -> str:
         """Record one attempt; returns the delivery's new state."""
         attempts = delivery.attempts + 1
-        values: dict[str, Any] = {"attempts": attempts, "last_attempt_at": now, "lease_until": None}
+        values: dict[str, Any] = {"attempts": attempts, "last_attempt_at": now, "lease_until": None,
+                                  "lease_holder": None}
         if ok:
             values.update(state=DONE, done_at=now, last_error=None)
         else:
@@ -145,11 +165,12 @@ class Outbox:
     def release(self, delivery: DeliveryRecord) -> None:
         """Give a claimed delivery back untouched (the endpoint is gone from the configuration)."""
         with self.archive.unit() as unit:
-            unit.session.execute(update(Delivery).where(Delivery.id == delivery.id).values(lease_until=None))
+            unit.session.execute(update(Delivery).where(Delivery.id == delivery.id)
+                                 .values(lease_until=None, lease_holder=None))
 
     def revive_failed(self, now: datetime) -> int:
         """Make every given-up delivery owed again, with a fresh age limit; returns how many."""
         with self.archive.unit() as unit:
             return _rowcount(unit.session.execute(
                 update(Delivery).where(Delivery.state == FAILED)
-                .values(state=OWED, next_attempt_at=now, created_at=now, lease_until=None)))
+                .values(state=OWED, next_attempt_at=now, created_at=now, lease_until=None, lease_holder=None)))

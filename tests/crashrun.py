@@ -25,7 +25,7 @@ from typing import Any
 from daemonproc import Cli
 from livesite import LiveSite
 from notifypeers import Answer, WebhookReceiver
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from test_cli_check import article, index
 
 from storage.archive import Archive
@@ -118,7 +118,6 @@ def crash_run(folder: Path, database: str, *, kills: int, check_kills: int, seed
         report.kills += 1
     hooks.plan.clear()                            # the receiver is healthy again
     report.listed = [site.url(f"/notices/{i}.html") for i in range(changes.items, max(1, changes.items - 8), -1)]
-    _expire_leases(database)
     report.clean_exit_codes.append(cli.run("daemon", "--once", expect=None).returncode)
     report.clean_exit_codes.append(cli.run("deliveries", "--retry", expect=None).returncode)
     return cli, report
@@ -134,14 +133,6 @@ def _mutate(rng: random.Random, changes: _Changes, hooks: WebhookReceiver) -> No
         hooks.answer(*[Answer(503)] * rng.randint(1, 3))
     elif roll < 0.4:                              # or does not answer: a kill lands mid-delivery
         hooks.answer(Answer(hang=True))
-
-
-def _expire_leases(database: str) -> None:
-    """Let the leases of killed deliverers run out, as the passing of their lease time would."""
-    engine = create_engine(database)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE deliveries SET lease_until = NULL"))
-    engine.dispose()
 
 
 def verify(cli: Cli, database: str, hooks: WebhookReceiver, report: CrashReport) -> None:

@@ -3,9 +3,14 @@ settling real webhook answers."""
 
 from __future__ import annotations
 
+import os
 import random
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,6 +56,30 @@ def test_a_claim_is_a_lease(archive: Archive) -> None:
     assert other.claim(T0 + timedelta(minutes=1), LEASE) == []         # leased: nobody else sends them
     again = other.claim(T0 + LEASE + timedelta(seconds=1), LEASE)      # the sender died: they are owed again
     assert [record.message_id for record in again] == ["msg_e1_hook", "msg_e2_hook", "msg_e3_hook"]
+
+
+CLAIM_AND_DIE = """
+import os, sys
+from datetime import timedelta
+from storage.archive import Archive
+from storage.outbox import Outbox, RetryPolicy
+from test_notify_outbox import LEASE, POLICY, T0
+claimed = Outbox(Archive(sys.argv[1]), POLICY).claim(T0, LEASE)
+print(len(claimed), flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_the_leases_of_a_killed_sender_are_freed_at_once(archive: Archive, database_url: str) -> None:
+    owe(archive, 2)
+    child = subprocess.run([sys.executable, "-c", CLAIM_AND_DIE, database_url], capture_output=True, text=True,
+                           cwd=Path(__file__).parent, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)})
+    assert child.returncode == -signal.SIGKILL and child.stdout.strip() == "2", child.stderr
+    outbox = Outbox(archive, POLICY)
+    assert outbox.claim(T0 + timedelta(minutes=1), LEASE) == []        # leased by the dead process
+    assert outbox.reap(T0 + timedelta(minutes=1)) == 2                   # ...which is seen to be dead
+    assert [record.summary for record in outbox.claim(T0 + timedelta(minutes=1), LEASE)] == ["change 1", "change 2"]
+    assert outbox.reap(T0 + timedelta(minutes=1)) == 0                   # a live holder (this one) keeps its lease
 
 
 def test_claims_are_per_endpoint_and_leave_out_what_was_tried(archive: Archive) -> None:

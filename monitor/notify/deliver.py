@@ -59,6 +59,8 @@ class Deliverer:
         database never sends them too.
         """
         report = DeliveryReport()
+        if self.config.notify:
+            self.outbox.reap(self.clock())
         for endpoint in self.config.notify:
             attempted: set[int] = set()
             while claimed := self.outbox.claim(self.clock(), self.lease, endpoints=(endpoint.key,),
