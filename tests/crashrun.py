@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from daemonproc import Cli
+from clirun import Railwatch as Cli
 from livesite import LiveSite
 from notifypeers import Answer, WebhookReceiver
 from sqlalchemy import text

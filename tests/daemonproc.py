@@ -3,7 +3,7 @@
 :class:`DaemonProcess` starts ``railwatch daemon --log-format json`` and drains
 its stderr in a thread (a full pipe would stall the daemon), parsing every
 line as JSON; :meth:`DaemonProcess.wait_for` blocks until a log record
-matches. :class:`Cli` writes a configuration and runs other commands.
+matches.
 """
 
 from __future__ import annotations
@@ -12,51 +12,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-__all__ = ["Cli", "DaemonProcess"]
+__all__ = ["DaemonProcess"]
 
 Record = dict[str, Any]
-
-
-class Cli:
-    """One configuration file and the commands run against it."""
-
-    def __init__(self, folder: Path, sources: list[dict[str, Any]], database: str, *,
-                 notify: list[dict[str, Any]] | None = None, delivery: dict[str, Any] | None = None) -> None:
-        self.folder = folder
-        self.config = folder / "railwatch.yaml"
-        data: dict[str, Any] = {
-            "database": database,
-            "sources": sources,
-            "crawl": {"allow_private": True, "delay": "0s", "robots": False, "timeout": "10s", "retries": 0},
-        }
-        if notify:
-            data["notify"] = notify
-        if delivery:
-            data["delivery"] = delivery
-        self.config.write_text(yaml.safe_dump(data), encoding="utf-8")
-
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "monitor.cli", "--config", str(self.config), *args]
-
-    def run(self, *args: str, expect: int | None = 0, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(self.command(*args), capture_output=True, text=True, timeout=timeout)
-        if expect is not None:
-            assert done.returncode == expect, (args, done.returncode, done.stdout, done.stderr)
-        return done
-
-    def json(self, *args: str) -> Any:
-        return json.loads(self.run(*args, "--json").stdout)
-
-    def daemon(self, *args: str) -> DaemonProcess:
-        return DaemonProcess(self.command("daemon", "--log-format", "json", *args))
 
 
 class DaemonProcess:

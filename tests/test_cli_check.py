@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from clirun import Railwatch
 from livesite import LiveSite
 
 pytestmark = pytest.mark.slow
@@ -37,37 +37,6 @@ def article(title: str, *paragraphs: str) -> str:
 def index(*paths: str) -> str:
     return INDEX.format(items="".join(f'<li><a href="{p}">Notice {p.rsplit("/", 1)[-1]}</a> [2026-03-10]</li>'
                                       for p in paths))
-
-
-class Railwatch:
-    """The CLI with one configuration, as a user would run it."""
-
-    def __init__(self, folder: Path, sources: list[dict[str, Any]], database: str) -> None:
-        self.seen: set[int] = set()
-        self.config = folder / "railwatch.yaml"
-        self.config.write_text(yaml.safe_dump({
-            "database": database,
-            "sources": sources,
-            "crawl": {"allow_private": True, "delay": "0s", "robots": False, "timeout": "10s",
-                      "retries": 0},
-        }), encoding="utf-8")
-
-    def run(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([sys.executable, "-m", "monitor.cli", "--config", str(self.config), *args],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == expect, (done.returncode, done.stdout, done.stderr)
-        return done
-
-    def json(self, *args: str) -> Any:
-        done = self.run(*args, "--json")
-        return json.loads(done.stdout)
-
-    def check(self, expect: int = 0) -> list[dict[str, Any]]:
-        """Run one check; the events it added."""
-        self.run("check", expect=expect)
-        added = [event for event in self.json("changes") if event["id"] not in self.seen]
-        self.seen.update(event["id"] for event in added)
-        return added
 
 
 @pytest.fixture

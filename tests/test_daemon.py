@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from daemonproc import Cli
+from clirun import Railwatch as Cli
 from livesite import LiveSite
 from test_cli_check import article, index
 

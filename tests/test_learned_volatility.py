@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
+from clirun import Railwatch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from livesite import LiveSite
@@ -165,30 +162,6 @@ ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Beijing–P
 <footer>Railway Bureau</footer></body></html>"""
 
 
-class Railwatch:
-    """The CLI with one configuration, as a user runs it."""
-
-    def __init__(self, folder: Path, sources: list[dict[str, Any]], database: str) -> None:
-        self.seen: set[int] = set()
-        self.config = folder / "railwatch.yaml"
-        self.config.write_text(yaml.safe_dump({
-            "database": database, "sources": sources,
-            "crawl": {"allow_private": True, "delay": "0s", "robots": False, "timeout": "10s", "retries": 0},
-        }), encoding="utf-8")
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "monitor.cli", "--config", str(self.config), *args],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, (done.stdout, done.stderr)
-        return done.stdout
-
-    def check(self) -> list[dict[str, Any]]:
-        self.run("check")
-        added = [event for event in json.loads(self.run("changes", "--json")) if event["id"] not in self.seen]
-        self.seen.update(event["id"] for event in added)
-        return added
-
-
 @pytest.fixture
 def site() -> Iterator[LiveSite]:
     with LiveSite() as live:
@@ -205,7 +178,7 @@ def test_a_token_on_every_request_is_learned_and_never_an_event(tmp_path: Path, 
     requests = len(site.requests)
     assert rw.check() == []                      # the token changed: a second fetch shows it is volatile
     assert len(site.requests) == requests + 2    # the page, and once more to confirm
-    history = json.loads(rw.run("history", url, "--json"))
+    history = rw.json("history", url)
     rules = [rule for snap in history for rule in snap["learned"]]
     assert len(rules) == 2, rules                # the trace token and the node number
     assert all(rule["snapshot"] == history[1]["id"] and rule["learned_at"] for rule in rules)
@@ -214,7 +187,7 @@ def test_a_token_on_every_request_is_learned_and_never_an_event(tmp_path: Path, 
     requests = len(site.requests)
     assert rw.check() == []                      # learned: no longer seems changed, no second fetch
     assert len(site.requests) == requests + 1
-    assert "learned volatile parts of" in rw.run("history", url)
+    assert "learned volatile parts of" in rw.run("history", url).stdout
 
     # A real edit, with fresh noise beside it, is still an event, and is confirmed by a second fetch.
     site.put("/k27.html", ARTICLE.format(first="Train K27 leaves Beijing on Mondays and Fridays."),
@@ -235,7 +208,7 @@ def test_noise_the_rules_explain_is_noted_in_history(tmp_path: Path, site: LiveS
     rw = Railwatch(tmp_path, [{"name": "p", "kind": "page", "url": url}], database_url)
     assert rw.check() == []
     assert rw.check() == []                      # learned from the confirming fetch
-    history = json.loads(rw.run("history", url, "--json"))
+    history = rw.json("history", url)
     assert history[1]["learned"] and history[1]["ignored"]
     assert all(snap["ignored"] == [] for snap in history[:1])
 

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
+from clirun import Railwatch
 from livesite import LiveSite
 from notifypeers import Answer, MailServer, WebhookReceiver
-from test_cli_check import Railwatch, article, index
+from test_cli_check import article, index
 
 pytestmark = pytest.mark.slow
 
