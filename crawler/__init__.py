@@ -4,7 +4,8 @@ Modules, each importing only those above it:
 
 - :mod:`crawler.exceptions`, :mod:`crawler.items`, :mod:`crawler.plan`: errors, what a crawl
   yields, and what it is asked to fetch;
-- :mod:`crawler.addresses`, :mod:`crawler.failures`, :mod:`crawler.links`: pure helpers;
+- :mod:`crawler.addresses`, :mod:`crawler.failures`, :mod:`crawler.links`,
+  :mod:`crawler.retry_after`: pure helpers;
 - :mod:`crawler.resolver`, :mod:`crawler.middlewares`, :mod:`crawler.pipelines`,
   :mod:`crawler.spiders`: the Scrapy components;
 - :mod:`crawler.settings`: all of the wiring, built from the ``crawl:`` section;

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import logging
 import random
-import time
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -28,6 +26,7 @@ from scrapy.utils.asyncio import call_later
 from scrapy.utils.response import response_status_message
 
 from crawler.exceptions import RetryScheduled
+from crawler.retry_after import parse_retry_after
 
 if TYPE_CHECKING:
     from typing import Self
@@ -40,21 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["BackoffRetryMiddleware", "parse_retry_after"]
 
 logger = logging.getLogger(__name__)
-
-
-def parse_retry_after(value: bytes | str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date); None if absent or bad."""
-    if not value:
-        return None
-    text = value.decode("latin-1") if isinstance(value, bytes) else value
-    text = text.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return max(0.0, when - (time.time() if now is None else now))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -19,12 +19,12 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 
 import httpx
 from standardwebhooks import Webhook
 
+from crawler.retry_after import parse_retry_after
 from monitor.config import WebhookNotify
 from monitor.notify.base import Message, SendResult, register_sender
 
@@ -47,22 +47,6 @@ def user_agent() -> str:
 def request_body(message: Message) -> str:
     """The JSON body of one message, exactly as signed and sent."""
     return json.dumps({"type": message.type, "data": message.data}, ensure_ascii=False, separators=(",", ":"))
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date); None if absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 @register_sender("webhook")
