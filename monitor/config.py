@@ -231,9 +231,13 @@ class NotifyConfig(_Strict):
         """
         return self.name or f"{self.kind}:{self.target}"
 
+    def covers(self, source: str) -> bool:
+        """Whether messages about ``source`` go to this endpoint (its ``sources`` filter)."""
+        return not self.sources or source in self.sources
+
     def wants(self, source: str, kind: str) -> bool:
         """Whether an event of ``kind`` from ``source`` goes to this endpoint."""
-        return kind in self.kinds and (not self.sources or source in self.sources)
+        return kind in self.kinds and self.covers(source)
 
 
 class WebhookNotify(NotifyConfig):

@@ -52,7 +52,7 @@ class Enqueuer:
                       failures: int, last_error: str | None, since: datetime | None, now: datetime) -> int:
         """Owe a 'source failing' (or 'source recovered') notice to every endpoint that takes them."""
         wanted = [endpoint for endpoint in self.endpoints
-                  if endpoint.health and (not endpoint.sources or source in endpoint.sources)]
+                  if endpoint.health and endpoint.covers(source)]
         if failing:
             summary = f"Source {source} failing: {failures} checks in a row failed ({last_error or 'error'})"
         else:
