@@ -19,7 +19,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from scrapy.settings import Settings
+from scrapy.settings import Settings, default_settings
 
 from monitor.config import Config
 
@@ -41,6 +41,24 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # listings are one level deep by design
 }
+# Scrapy imports every component of its base lists, even one set to None, so the components a
+# monitor never runs (switched off below, or never configured) are taken out of the base lists
+# themselves; whatever a later Scrapy adds stays. (The remote-control extension alone imports
+# aiohttp, the cookie middleware tldextract and requests.)
+_never_run = frozenset(  # lower case: not a setting
+    [f"scrapy.extensions.{path}" for path in (
+        "telnet.TelnetConsole", "memusage.MemoryUsage", "memdebug.MemoryDebugger", "closespider.CloseSpider",
+        "feedexport.FeedExporter", "logstats.LogStats", "spiderstate.SpiderState", "remote_control.RemoteControl")]
+    + [f"scrapy.downloadermiddlewares.{path}" for path in (
+        "cookies.CookiesMiddleware", "redirect.MetaRefreshMiddleware", "stats.DownloaderStats",
+        "httpcache.HttpCacheMiddleware")]
+    + ["scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware"]  # an aid for spider authors
+)
+EXTENSIONS_BASE, DOWNLOADER_MIDDLEWARES_BASE, SPIDER_MIDDLEWARES_BASE = (
+    {path: order for path, order in base.items() if path not in _never_run}
+    for base in (default_settings.EXTENSIONS_BASE, default_settings.DOWNLOADER_MIDDLEWARES_BASE,
+                 default_settings.SPIDER_MIDDLEWARES_BASE)
+)
 ITEM_PIPELINES = {"crawler.pipelines.SinkPipeline": 100}
 # Web pages only: a link or redirect to file://, ftp://, s3:// or data: fetches nothing.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
