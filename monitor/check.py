@@ -43,11 +43,9 @@ def plan_sources(archive: Archive, sources: Sequence[SourceConfig]) -> list[Sour
     """What to fetch: each source with its cache validators and the items to re-check."""
     plans = []
     with archive.reading() as session:
+        cached = queries.validators(session, [source.name for source in sources])
         for source in sources:
-            known = {
-                row.url: Validators(row.etag, row.last_modified)
-                for row in queries.validators(session, source.name)
-            }
+            known = {row.url: Validators(row.etag, row.last_modified) for row in cached[source.name]}
             items = tuple(queries.item_urls(session, source.name, source.max_items)) if source.kind != "page" else ()
             plans.append(SourcePlan(source=source, validators=known, known_items=items))
     return plans

@@ -77,15 +77,18 @@ class ArchiveRecorder:
         self.outcomes: dict[str, SourceOutcome] = {}
         self._sources: dict[str, tuple[int, datetime | None]] = {}
         self._readings: dict[tuple[str, str], tuple[bytes, Reading]] = {}  # read by needs_confirmation
+        # The state of each source's own document, read at `begin`; taken (popped) by the first write.
+        self._documents: dict[tuple[int, str], DocumentState] = {}
 
     def begin(self, sources: list[SourceConfig]) -> None:
         """Register the sources of this run and note which still await their baseline."""
         now = self.clock()
         with self.archive.unit() as unit:
-            for source in sources:
-                row = unit.source(source.name, source.kind, source.url, now)
+            rows = unit.sources([(source.name, source.kind, source.url) for source in sources], now)
+            for source, row in zip(sources, rows, strict=True):
                 self._sources[source.name] = (row.id, row.baseline_at)
                 self.outcomes[source.name] = SourceOutcome(source.name)
+            self._documents = unit.source_documents([row.id for row in rows])
 
     def process(self, item: Item) -> None:
         outcome = self.outcomes.setdefault(item.source, SourceOutcome(item.source))
@@ -115,26 +118,34 @@ class ArchiveRecorder:
         if source_id is None or baseline_at is None:
             return False
         source = self.config.source(item.source)
+        doc = self._documents.get((source_id, item.url))
+        if doc is None:
+            with self.archive.unit() as unit:
+                doc = unit.find_document(source_id, item.url)
+        if doc is None or doc.latest_snapshot_id is None or not 200 <= (doc.latest_status or 0) < 300:
+            return False
+        reading = self._read(item.body, item.headers, item, source)
+        self._readings[(item.source, item.url)] = (item.body, reading)
+        if error_page_reason(reading.title, reading.text) is not None:
+            return False
+        rules = LearnedVolatility.from_json(doc.volatile)
+        if doc.latest_key == (rules.key(reading.text) if rules else reading.key):
+            return False  # the usual answer: nothing to read from the archive
         with self.archive.unit() as unit:
-            doc = unit.find_document(source_id, item.url)
-            if doc is None or doc.latest_snapshot_id is None or not 200 <= (doc.latest_status or 0) < 300:
-                return False
-            reading = self._read(item.body, item.headers, item, source)
-            self._readings[(item.source, item.url)] = (item.body, reading)
-            if error_page_reason(reading.title, reading.text) is not None:
-                return False
-            return self._judge(unit, doc, reading, LearnedVolatility.from_json(doc.volatile)).changed
+            return self._judge(unit, doc, reading, rules).changed
 
     def finish(self) -> list[SourceOutcome]:
         """Update each source's health and close the baseline of sources checked for the first time."""
         self._readings.clear()
+        self._documents.clear()
         now = self.clock()
         with self.archive.unit() as unit:
+            rows = unit.sources_by_id([source_id for source_id, _ in self._sources.values()])
             for name, outcome in self.outcomes.items():
                 source_id = self._sources.get(name, (None, None))[0]
                 if source_id is None:
                     continue
-                row = unit.session.get_one(Source, source_id)
+                row = rows[source_id]
                 failures_before = row.consecutive_failures
                 if outcome.errors:
                     row.last_failure_at = now
@@ -166,7 +177,7 @@ class ArchiveRecorder:
         source_id, _ = self._sources[item.source]
         source = self.config.source(item.source)
         with self.archive.unit() as unit:
-            doc = unit.document(source_id, item.url, source.kind, item.fetched_at)
+            doc = self._document(unit, source_id, item.url, source.kind, item.fetched_at)
             if item.status != 304:
                 unit.add_snapshot(doc, NewSnapshot(
                     fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
@@ -182,7 +193,7 @@ class ArchiveRecorder:
         baselined = baseline_at is not None
         source = self.config.source(item.source)
         with self.archive.unit() as unit:
-            doc = unit.document(source_id, item.url, item.role, item.fetched_at)
+            doc = self._document(unit, source_id, item.url, item.role, item.fetched_at)
             if item.status == 304:
                 unit.touch(doc.id, item.fetched_at, checked=True)
                 outcome.unchanged += 1
@@ -203,6 +214,11 @@ class ArchiveRecorder:
                 unit.touch(doc.id, item.fetched_at, checked=True)
                 return 0
             return self._content(unit, source_id, source, doc, item, reading, baselined, appeared)
+
+    def _document(self, unit: UnitOfWork, source_id: int, url: str, role: str, now: datetime) -> DocumentState:
+        """The document about to be written: its state read at `begin` if any (used once), else from the archive."""
+        found = self._documents.pop((source_id, url), None)
+        return found if found is not None else unit.document(source_id, url, role, now)
 
     def _gone(self, unit: UnitOfWork, source_id: int, doc: DocumentState, item: FetchedPage,
               baselined: bool) -> int:

@@ -74,6 +74,7 @@ class DocumentState:
     body: StoredBlob | None = None
     text: StoredBlob | None = None
     text_sha256: bytes | None = None
+    body_sha256: bytes | None = None
 
 
 # Statements of the per-document path, built once: parameters are bound per call.
@@ -87,42 +88,108 @@ _DOCUMENT_UPDATES: dict[tuple[str, ...], Any] = {}
 
 _BodyBlob = aliased(Blob)
 _TextBlob = aliased(Blob)
-_DOCUMENT_STATE = (
-    select(Document.id, Document.url, Document.role, Document.first_seen_at, Document.removed_at,
-           Document.latest_snapshot_id, Document.volatile, Snapshot.status, Snapshot.key_sha256, Snapshot.facts_id,
-           Snapshot.body_id, _BodyBlob.codec.label("body_codec"), _BodyBlob.base_id.label("body_base"),
-           Snapshot.text_id, _TextBlob.codec.label("text_codec"), _TextBlob.base_id.label("text_base"),
-           _TextBlob.sha256.label("text_sha256"))
+_STATE_COLUMNS = (
+    select(Document.id, Document.source_id, Document.url, Document.role, Document.first_seen_at,
+           Document.removed_at, Document.latest_snapshot_id, Document.volatile, Snapshot.status,
+           Snapshot.key_sha256, Snapshot.facts_id, Snapshot.body_id, _BodyBlob.codec.label("body_codec"),
+           _BodyBlob.base_id.label("body_base"), _BodyBlob.sha256.label("body_sha256"),
+           Snapshot.text_id, _TextBlob.codec.label("text_codec"),
+           _TextBlob.base_id.label("text_base"), _TextBlob.sha256.label("text_sha256"))
     .outerjoin(Snapshot, Snapshot.id == Document.latest_snapshot_id)
     .outerjoin(_BodyBlob, _BodyBlob.id == Snapshot.body_id)
     .outerjoin(_TextBlob, _TextBlob.id == Snapshot.text_id)
-    .where(Document.source_id == bindparam("source_id"), Document.url == bindparam("url"))
 )
+_DOCUMENT_STATE = _STATE_COLUMNS.where(Document.source_id == bindparam("source_id"),
+                                       Document.url == bindparam("url"))
+_CHUNK = 500  # ids or names per IN (...): well under any database's limit on bound parameters
+
+
+def _state(row: Any) -> DocumentState:
+    return DocumentState(
+        id=row.id, url=row.url, role=row.role, created=False, first_seen_at=row.first_seen_at,
+        removed_at=row.removed_at, latest_snapshot_id=row.latest_snapshot_id, latest_status=row.status,
+        latest_key=row.key_sha256, latest_facts_id=row.facts_id, volatile=row.volatile,
+        body=_handle(row.body_id, row.body_codec, row.body_base),
+        text=_handle(row.text_id, row.text_codec, row.text_base), text_sha256=row.text_sha256,
+        body_sha256=row.body_sha256,
+    )
 
 
 class UnitOfWork:
     """One transaction over the archive.
 
     The per-document path (``document``, ``add_snapshot``, ``add_event``) uses a
-    handful of Core statements: it runs once per fetched page.
+    handful of Core statements on the transaction's connection: it runs once per
+    fetched page. An ORM session, joined to the same transaction, is made only
+    for the callers that ask for one (``session``).
     """
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.blobs = BlobStore(session)
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._session: Session | None = None
+        self.blobs = BlobStore(connection)
+
+    @property
+    def session(self) -> Session:
+        """An ORM session in this unit's transaction (flushed when the unit ends)."""
+        if self._session is None:
+            self._session = Session(bind=self._connection, expire_on_commit=False)
+        return self._session
 
     def _conn(self) -> Connection:
-        """The transaction's connection: Core statements skip the ORM's per-statement work."""
-        return self.session.connection()
+        return self._connection
+
+    def _end(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+            self._session.close()
 
     def source(self, name: str, kind: str, url: str, now: datetime) -> Source:
-        found = self.session.scalars(select(Source).where(Source.name == name)).first()
-        if found is None:
-            found = Source(name=name, kind=kind, url=url, created_at=now, consecutive_failures=0)
-            self.session.add(found)
-            self.session.flush()
-        elif (found.kind, found.url) != (kind, url):
-            found.kind, found.url = kind, url
+        return self.sources([(name, kind, url)], now)[0]
+
+    def sources(self, specs: Sequence[tuple[str, str, str]], now: datetime) -> list[Source]:
+        """The rows of the sources given as (name, kind, url), created when unknown, in the same order.
+
+        One query per few hundred sources, and one flush for all the new ones: a run registers every
+        configured source.
+        """
+        known: dict[str, Source] = {}
+        names = [name for name, _, _ in specs]
+        for at in range(0, len(names), _CHUNK):
+            known.update((row.name, row) for row in self.session.scalars(
+                select(Source).where(Source.name.in_(names[at : at + _CHUNK]))))
+        rows = []
+        for name, kind, url in specs:
+            found = known.get(name)
+            if found is None:
+                found = known[name] = Source(name=name, kind=kind, url=url, created_at=now, consecutive_failures=0)
+                self.session.add(found)
+            elif (found.kind, found.url) != (kind, url):
+                found.kind, found.url = kind, url
+            rows.append(found)
+        self.session.flush()
+        return rows
+
+    def sources_by_id(self, ids: Sequence[int]) -> dict[int, Source]:
+        """Source rows by id, read in one query per few hundred."""
+        found: dict[int, Source] = {}
+        for at in range(0, len(ids), _CHUNK):
+            found.update((row.id, row) for row in self.session.scalars(
+                select(Source).where(Source.id.in_(ids[at : at + _CHUNK]))))
+        return found
+
+    def source_documents(self, source_ids: Sequence[int]) -> dict[tuple[int, str], DocumentState]:
+        """The state of each source's own document (the one at the source's URL), by (source id, URL).
+
+        Read in one query per few hundred sources, so that a run over many `page` sources does not
+        look each page up on its own.
+        """
+        found = {}
+        for at in range(0, len(source_ids), _CHUNK):
+            query = _STATE_COLUMNS.join(Source, (Source.id == Document.source_id) & (Source.url == Document.url)) \
+                .where(Document.source_id.in_(source_ids[at : at + _CHUNK]))
+            for row in self._conn().execute(query):
+                found[(row.source_id, row.url)] = _state(row)
         return found
 
     def document(self, source_id: int, url: str, role: str, now: datetime) -> DocumentState:
@@ -138,15 +205,7 @@ class UnitOfWork:
     def find_document(self, source_id: int, url: str) -> DocumentState | None:
         """The document at ``url``, or None when unknown (nothing is written)."""
         row = self._conn().execute(_DOCUMENT_STATE, {"source_id": source_id, "url": url}).first()
-        if row is None:
-            return None
-        return DocumentState(
-            id=row.id, url=row.url, role=row.role, created=False, first_seen_at=row.first_seen_at,
-            removed_at=row.removed_at, latest_snapshot_id=row.latest_snapshot_id, latest_status=row.status,
-            latest_key=row.key_sha256, latest_facts_id=row.facts_id, volatile=row.volatile,
-            body=_handle(row.body_id, row.body_codec, row.body_base),
-            text=_handle(row.text_id, row.text_codec, row.text_base), text_sha256=row.text_sha256,
-        )
+        return None if row is None else _state(row)
 
     def facts_of(self, doc: DocumentState) -> list[Any] | None:
         """The facts stored on the document's latest snapshot."""
@@ -178,14 +237,8 @@ class UnitOfWork:
 
     def add_snapshot(self, doc: DocumentState, snap: NewSnapshot) -> int:
         """Store a snapshot (bodies chained to the document's previous ones); returns its id."""
-        body = self.blobs.put(snap.body, doc.body) if snap.body is not None else None
-        text = None
-        if snap.text is not None:
-            encoded = snap.text.encode("utf-8")
-            if doc.text is not None and doc.text_sha256 == hashlib.sha256(encoded).digest():
-                text = doc.text  # the same text as last time: no query, no new blob
-            else:
-                text = self.blobs.put(encoded, doc.text)
+        body = None if snap.body is None else self._chained(snap.body, doc.body, doc.body_sha256)
+        text = None if snap.text is None else self._chained(snap.text.encode("utf-8"), doc.text, doc.text_sha256)
         if snap.facts_id is not None:
             facts_id: int | None = snap.facts_id
         else:
@@ -201,6 +254,13 @@ class UnitOfWork:
             self._conn().execute(_INSERT_SEARCH, {"snapshot_id": snapshot_id, "document_id": doc.id,
                                                   "text": snap.text})
         return snapshot_id
+
+    def _chained(self, data: bytes, latest: StoredBlob | None, latest_sha256: bytes | None) -> StoredBlob:
+        """``data`` stored as the next version after ``latest`` (the same bytes as last time: no query)."""
+        digest = hashlib.sha256(data).digest()
+        if latest is not None and digest == latest_sha256:
+            return latest
+        return self.blobs.put(data, latest, digest=digest)
 
     def add_event(self, source_id: int, document_id: int, url: str, now: datetime,
                   event: NewEvent, snapshot_after: int | None) -> int:
@@ -242,8 +302,14 @@ class Archive:
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:
         """One transaction: committed when the block ends, rolled back on an exception."""
-        with self._sessions.begin() as session:
-            yield UnitOfWork(session)
+        with self.engine.begin() as connection:
+            unit = UnitOfWork(connection)
+            try:
+                yield unit
+                unit._end()
+            finally:
+                if unit._session is not None:
+                    unit._session.close()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import zstandard
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.exceptions import ArchiveCorrupt
@@ -30,6 +31,11 @@ _LEVEL = 3
 _BY_DIGEST = select(Blob.id, Blob.codec, Blob.base_id).where(Blob.sha256 == bindparam("sha256"))
 _BY_ID = select(Blob.codec, Blob.base_id, Blob.size, Blob.sha256, Blob.data).where(Blob.id == bindparam("id"))
 _INSERT = insert(Blob).returning(Blob.id)
+# ... and for the databases that can skip a row already there in the same statement.
+_INSERT_NEW = {
+    "sqlite": sqlite.insert(Blob).on_conflict_do_nothing(index_elements=[Blob.sha256]).returning(Blob.id),
+    "postgresql": postgresql.insert(Blob).on_conflict_do_nothing(index_elements=[Blob.sha256]).returning(Blob.id),
+}
 STANDALONE = "zstd"
 DELTA = "zstd-delta"
 
@@ -45,39 +51,57 @@ class StoredBlob:
 class BlobStore:
     """Reads and writes blobs inside the caller's session (and transaction)."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._plain = zstandard.ZstdCompressor(level=_LEVEL)
-        self._decompressor = zstandard.ZstdDecompressor()
+    def __init__(self, where: Session | Connection) -> None:
+        self._connection = where.connection() if isinstance(where, Session) else where
+        self._plain: zstandard.ZstdCompressor | None = None
+        self._decompressor: zstandard.ZstdDecompressor | None = None
 
-    def put(self, data: bytes, keyframe: StoredBlob | None = None) -> StoredBlob:
-        """Store ``data`` once; compress against ``keyframe``'s blob when given."""
-        digest = hashlib.sha256(data).digest()
-        existing = self._session.connection().execute(_BY_DIGEST, {"sha256": digest}).first()
-        if existing is not None:
-            blob_id, codec, base_id = existing
-            return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
+    def put(self, data: bytes, keyframe: StoredBlob | None = None, *, digest: bytes | None = None) -> StoredBlob:
+        """Store ``data`` once; compress against ``keyframe``'s blob when given (``digest``: its SHA-256, if known)."""
+        digest = digest or hashlib.sha256(data).digest()
         codec, base_id, stored = STANDALONE, None, b""
         if keyframe is not None:
-            dictionary = zstandard.ZstdCompressionDict(self.get(keyframe.keyframe_id),
+            dictionary = zstandard.ZstdCompressionDict(self.get(keyframe.keyframe_id, verify=False),
                                                        dict_type=zstandard.DICT_TYPE_RAWCONTENT)
             delta = zstandard.ZstdCompressor(level=_LEVEL, dict_data=dictionary).compress(data)
             # A small delta is taken at once; a larger one only if it beats a standalone copy by half.
-            if len(delta) * 16 <= len(data) or len(delta) * 2 < len(stored := self._plain.compress(data)):
+            if len(delta) * 16 <= len(data) or len(delta) * 2 < len(stored := self._compress(data)):
                 codec, base_id, stored = DELTA, keyframe.keyframe_id, delta
         if codec == STANDALONE and not stored:
-            stored = self._plain.compress(data)
-        blob_id = self._session.connection().execute(
-            _INSERT, {"sha256": digest, "size": len(data), "codec": codec, "base_id": base_id, "data": stored}
-        ).scalar_one()
-        return StoredBlob(blob_id, base_id or blob_id)
+            stored = self._compress(data)
+        # Insert unless the same bytes are stored already: one statement in the usual case.
+        statement = _INSERT_NEW.get(self._connection.dialect.name)
+        if statement is None:  # a database without ON CONFLICT: look first
+            if (existing := self._known(digest)) is not None:
+                return existing
+            statement = _INSERT
+        inserted = self._connection.execute(
+            statement, {"sha256": digest, "size": len(data), "codec": codec, "base_id": base_id, "data": stored},
+        ).first()
+        if inserted is not None:
+            return StoredBlob(inserted.id, base_id or inserted.id)
+        existing = self._known(digest)
+        if existing is None:  # the insert met this very row: it cannot be gone
+            raise ArchiveCorrupt(f"blob {digest.hex()} is neither new nor stored")
+        return existing
 
-    def get(self, blob_id: int) -> bytes:
-        """The original bytes of a blob."""
-        row = self._session.connection().execute(_BY_ID, {"id": blob_id}).first()
+    def _known(self, digest: bytes) -> StoredBlob | None:
+        """The blob already stored with this SHA-256, if any."""
+        row = self._connection.execute(_BY_DIGEST, {"sha256": digest}).first()
+        if row is None:
+            return None
+        blob_id, codec, base_id = row
+        return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
+
+    def get(self, blob_id: int, *, verify: bool = True) -> bytes:
+        """The original bytes of a blob (``verify=False``: used only as a compression dictionary, whose
+        damage the checksum of the blob compressed with it would show)."""
+        row = self._connection.execute(_BY_ID, {"id": blob_id}).first()
         if row is None:
             raise ArchiveCorrupt(f"blob {blob_id} is missing")
         if row.codec == STANDALONE:
+            if self._decompressor is None:
+                self._decompressor = zstandard.ZstdDecompressor()
             data = self._decompressor.decompress(row.data, max_output_size=row.size)
         elif row.codec == DELTA and row.base_id is not None:
             dictionary = zstandard.ZstdCompressionDict(self.get(row.base_id),
@@ -85,9 +109,14 @@ class BlobStore:
             data = zstandard.ZstdDecompressor(dict_data=dictionary).decompress(row.data, max_output_size=row.size)
         else:
             raise ArchiveCorrupt(f"blob {blob_id} has an unknown codec {row.codec!r}")
-        if hashlib.sha256(data).digest() != row.sha256:
+        if verify and hashlib.sha256(data).digest() != row.sha256:
             raise ArchiveCorrupt(f"blob {blob_id} does not match its checksum")
         return data
+
+    def _compress(self, data: bytes) -> bytes:
+        if self._plain is None:  # made on first use: most units store only deltas
+            self._plain = zstandard.ZstdCompressor(level=_LEVEL)
+        return self._plain.compress(data)
 
     def put_json(self, value: Any) -> StoredBlob:
         """Store a JSON value once (keys sorted, so equal values share one blob)."""

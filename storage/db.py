@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from storage.exceptions import DatabaseUnavailable
 
-__all__ = ["alembic_config", "current_revision", "head_revision", "migrate", "open_engine"]
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
+__all__ = ["HEAD", "alembic_config", "current_revision", "head_revision", "migrate", "open_engine"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration. An archive already there is opened without importing Alembic, which
+# costs more than a whole `railwatch changes`; a test holds this equal to the scripts' head.
+HEAD = "0003"
 
 
 def open_engine(url: str) -> Engine:
@@ -59,27 +61,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at the start so two writers queue instead of failing mid-way.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Take the write lock at the start so two writers queue instead of failing mid-way
+    # (straight on the driver's connection: this runs for every document written).
+    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def alembic_config() -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (a no-op when it is there)."""
+    if _stamped_at_head(engine):
+        return
+    from alembic import command
+
     try:
         if current_revision(engine) == head_revision():
             return
@@ -89,3 +102,12 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
     except OperationalError as exc:
         raise DatabaseUnavailable(f"{engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+
+
+def _stamped_at_head(engine: Engine) -> bool:
+    """True when the archive records :data:`HEAD` as its revision (False when it cannot say)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+    except DBAPIError:  # no such table yet, or no database: Alembic will tell
+        return False

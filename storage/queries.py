@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -234,20 +235,27 @@ def source_health(session: Session) -> list[SourceHealth]:
     ]
 
 
-def validators(session: Session, source: str) -> list[DocumentValidators]:
-    """ETag / Last-Modified of each live document's newest 200 snapshot (for conditional requests)."""
-    query = (
-        select(Document.url, Snapshot.headers)
-        .join(Source, Source.id == Document.source_id)
-        .join(Snapshot, Snapshot.id == Document.latest_snapshot_id)
-        .where(Source.name == source, Snapshot.status == 200, Document.removed_at.is_(None))
-    )
-    found = []
-    for url, headers in session.execute(query):
-        lowered = {key.lower(): value for key, value in (headers or {}).items()}
-        if lowered.get("etag") or lowered.get("last-modified"):
-            found.append(DocumentValidators(url, lowered.get("etag"), lowered.get("last-modified")))
+def validators(session: Session, sources: Sequence[str]) -> dict[str, list[DocumentValidators]]:
+    """ETag / Last-Modified of each live document's newest 200 snapshot, by source name (for conditional
+    requests); one query for all the sources of a run."""
+    found: dict[str, list[DocumentValidators]] = {name: [] for name in sources}
+    for chunk in _chunks(list(found)):
+        query = (
+            select(Source.name, Document.url, Snapshot.headers)
+            .join(Source, Source.id == Document.source_id)
+            .join(Snapshot, Snapshot.id == Document.latest_snapshot_id)
+            .where(Source.name.in_(chunk), Snapshot.status == 200, Document.removed_at.is_(None))
+        )
+        for name, url, headers in session.execute(query):
+            lowered = {key.lower(): value for key, value in (headers or {}).items()}
+            if lowered.get("etag") or lowered.get("last-modified"):
+                found[name].append(DocumentValidators(url, lowered.get("etag"), lowered.get("last-modified")))
     return found
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    """``values`` in slices small enough for any database's limit on bound parameters."""
+    return [values[at : at + size] for at in range(0, len(values), size)]
 
 
 def item_urls(session: Session, source: str, limit: int) -> list[str]:

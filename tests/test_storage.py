@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select
 
 from storage import queries
 from storage.archive import Archive, NewEvent, NewSnapshot
-from storage.db import current_revision, head_revision
+from storage.db import HEAD, current_revision, head_revision
 from storage.models import Base, Blob, Snapshot
 
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
@@ -35,7 +35,7 @@ def store(archive: Archive, body: bytes, when: datetime, text: str = "K27 runs")
 
 def test_migrations_create_the_models_schema(database_url: str) -> None:
     archive = Archive(database_url)
-    assert current_revision(archive.engine) == head_revision()
+    assert current_revision(archive.engine) == head_revision() == HEAD  # HEAD opens an archive without Alembic
     tables = set(inspect(archive.engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     Archive(database_url).close()  # a second open is a no-op, not an error
@@ -52,6 +52,23 @@ def test_body_round_trips_and_identical_bodies_are_stored_once(database_url: str
         assert [r.id for r in records] == [first, second]
         assert queries.body_of(session, records[1]) == body
         assert session.scalar(select(func.count()).select_from(Blob)) == 2  # one body, one text
+    archive.close()
+
+
+def test_a_body_seen_before_is_stored_once_whichever_document_has_it(database_url: str) -> None:
+    archive = Archive(database_url)
+    first, second = page(1), page(2)
+    ids = [store(archive, body, NOW + timedelta(hours=i)) for i, body in enumerate((first, second, first))]
+    with archive.unit() as unit:  # another document answering the same bytes
+        source = unit.source("cr-notices", "page", "https://example.org/k27.html", NOW)
+        doc = unit.document(source.id, "https://example.org/mirror.html", "page", NOW)
+        ids.append(unit.add_snapshot(doc, NewSnapshot(
+            fetched_at=NOW, status=200, final_url=doc.url, headers={}, body=second)))
+    with archive.reading() as session:
+        records = [queries.snapshot(session, i) for i in ids]
+        bodies = [queries.body_of(session, record) for record in records if record is not None]
+        assert bodies == [first, second, first, second]
+        assert session.scalar(select(func.count()).select_from(Blob)) == 3  # two bodies, one text
     archive.close()
 
 
