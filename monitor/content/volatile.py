@@ -111,6 +111,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # Every clock holds a time of day, and every time of day holds one of these.
 _TIME_CORE = re.compile(r"\d:\d|\d[時时]\d|\d시")
 _DIGIT_OR_WORD = re.compile(r"\d|just|an? |刚|剛|только|방금", re.I)
+_TOKEN_RULE = _Rule("token", _HEX_TOKEN, ("sessi", "sid", "csrf", "token"), 20, 80)
 _RULES = (
     _Rule("today", _TODAY, ("今天", "今日", "today", "сегодня", "오늘"), 0, 70),
     _Rule("clock", _CLOCK, (":", "時", "时", "시"), 50, 45, _YEAR, _TIME_CORE),
@@ -134,7 +135,7 @@ _RULES = (
         40,
         re.compile(r"\d"),
     ),
-    _Rule("token", _HEX_TOKEN, ("sessi", "sid", "csrf", "token"), 20, 80),
+    _TOKEN_RULE,
     _Rule("copyright", _COPYRIGHT, ("©", "(c)", "copyright", "版权", "版權", "저작권", "все права"), 5, 40),
     _Rule(
         "copyright", _YEAR_RANGE_RIGHTS, ("版权所有", "版權所有", "all rights reserved", "все права"), 60, 0
@@ -159,18 +160,58 @@ def _occurrences(low: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_WORD_REST = re.compile(r"\S*")
+_ANY_WORD = re.compile(r"\S+")
+# Every hex token holds 8 hex digits in a row (found in the UTF-8 bytes, each marked "x")
+# or one of the token rule's anchor words, which under IGNORECASE also match these letters.
+_HEX_MARKS = bytes(0x78 if chr(b) in "0123456789abcdefABCDEF" else 0x2E for b in range(256))
+_HEX_RUN = b"x" * 8
+_FOLDS = ("ſ", "ı", "İ")
 
 
-def _hex_words(text: str, low: str) -> list[tuple[int, int, str]]:
-    """Spans of hex tokens, found word by word (far cheaper than a regex scan of the whole text)."""
+def _hex_runs(text: str) -> list[int]:
+    """Offsets in ``text`` of the runs of 8 or more hex digits."""
+    data = text.encode("utf-8", "surrogatepass")
+    marks = data.translate(_HEX_MARKS)
+    one_byte = text.isascii()
+    found: list[int] = []
+    byte = char = 0  # the last byte offset mapped to its character offset
+    at = marks.find(_HEX_RUN)
+    while at != -1:  # a run is ASCII, so ``at`` is a character boundary
+        char += at - byte if one_byte else len(data[byte:at].decode("utf-8", "surrogatepass"))
+        byte = at
+        found.append(char)
+        at = marks.find(b".", at)
+        at = marks.find(_HEX_RUN, at) if at != -1 else -1
+    return found
+
+
+def _token_candidates(text: str, keywords: list[int]) -> list[int]:
+    """Offsets, in order, in every word of ``text`` that could hold a hex token (and a few more).
+
+    ``keywords`` are the offsets of the token rule's anchor words in the lower-cased text.
+    """
+    if any(fold in text for fold in _FOLDS):
+        return [match.start() for match in _ANY_WORD.finditer(text)]
+    return sorted(_hex_runs(text) + keywords)
+
+
+def _hex_words(text: str, low: str, keywords: list[int]) -> list[tuple[int, int, str]]:
+    """Spans of hex tokens, looked for only in the words that could hold one."""
     spans: list[tuple[int, int, str]] = []
-    pos = 0
-    for word in low.split():
+    done = 0  # the end of the last word read
+    for pos in _token_candidates(text, keywords):
+        if pos < done:
+            continue
+        start = pos
+        while start > done and not text[start - 1].isspace():
+            start -= 1
+        rest = _WORD_REST.match(text, pos)
+        end = done = rest.end() if rest else pos
+        word = low[start:end]
         if len(word) < 8 or word.isalpha() or not _HAS_DIGIT.search(word):  # letters only: no digit
             continue
-        start = low.find(word, pos)
-        pos = start + len(word)
-        for match in _HEX_TOKEN.finditer(text, start, pos):
+        for match in _HEX_TOKEN.finditer(text, start, end):
             spans.append((match.start(), match.end(), "token"))
     return spans
 
@@ -182,9 +223,13 @@ def volatile_spans(text: str) -> list[tuple[int, int, str]]:
     if len(low) != len(text):  # a few characters change length when lower-cased
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     ascii_only = low.isascii()
+    keywords: list[int] = []
     for rule in _RULES:
         last_end = -1
-        for pos, anchor_end in _occurrences(low, _ASCII_ANCHORS[rule.anchors] if ascii_only else rule.anchors):
+        occurrences = _occurrences(low, _ASCII_ANCHORS[rule.anchors] if ascii_only else rule.anchors)
+        if rule is _TOKEN_RULE:
+            keywords = [pos for pos, _ in occurrences]
+        for pos, anchor_end in occurrences:
             if pos < last_end:
                 continue
             lo = max(0, pos - rule.before)
@@ -198,7 +243,7 @@ def volatile_spans(text: str) -> list[tuple[int, int, str]]:
                 if start <= anchor_end and end >= pos and end > start:
                     spans.append((start, end, rule.name))
                     last_end = max(last_end, end)
-    spans.extend(_hex_words(text, low))
+    spans.extend(_hex_words(text, low, keywords))
     spans.sort()
     merged: list[tuple[int, int, str]] = []
     for start, end, name in spans:
