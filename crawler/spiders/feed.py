@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin
 
-import feedparser
-
 from crawler.exceptions import NotAFeed
 from crawler.items import FeedEntry
 from crawler.links import canonical_url
@@ -47,6 +45,8 @@ def parse_feed(
     body: bytes, url: str, content_type: str | None
 ) -> tuple[tuple[str, ...], dict[str, FeedEntry]]:
     """Canonical article URLs of an RSS or Atom document, in feed order, and their entries."""
+    import feedparser  # here, not at the top: a run without feed sources never loads it
+
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
