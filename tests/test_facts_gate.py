@@ -86,7 +86,9 @@ def test_unusual_case_folds_still_match() -> None:
 
 def test_required_literals() -> None:
     assert required_literals(re.compile(r"\bcould\b|\bmight\b", re.I)) == (("could", True), ("might", True))
-    assert required_literals(re.compile(r"[KTZ]\d{1,4}")) is None
+    assert required_literals(re.compile(r"[A-Z]\d{1,4}")) is None
+    assert required_literals(re.compile(r"[KTZ]\d{1,4}")) == (("K", False), ("T", False), ("Z", False))
+    assert required_literals(re.compile(r"\d\s*(?:일|日)")) == (("日", False), ("일", False))
     assert required_literals(re.compile(r"\bas\s+early\s+as\b", re.I)) == (("early", True),)
     assert required_literals(re.compile(r"(?:on\s+)?weekdays")) == (("weekdays", False),)
     assert required_literals(re.compile(r"\bx", re.ASCII)) == (("x", False),)

@@ -48,11 +48,21 @@ def _best(candidates: list[frozenset[Needle]]) -> frozenset[Needle] | None:
 
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+# A class of at most this many characters, all literal ("[时時点點]", "(?:일|日|号)"), is
+# as good as the alternation of its characters.
+_MAX_CLASS = 8
 
 
 def _only_spaces(items: Any) -> bool:
     """Whether a parsed sequence is one class of white space (\\s)."""
     return [(op, av) for op, av in items] == [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_SPACE)])]
+
+
+def _class_needles(items: Any, opens_word: bool) -> frozenset[Needle] | None:
+    """The characters of a class of a few literal characters, each a needle (None for any other class)."""
+    if len(items) > _MAX_CLASS or any(op is not sre.LITERAL for op, _ in items):
+        return None
+    return frozenset((chr(av), opens_word) for _, av in items)
 
 
 def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
@@ -87,6 +97,8 @@ def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
                 inner = _needles(sub.data, boundary)
         elif op is sre.ATOMIC_GROUP:
             inner = _needles(av.data, boundary)
+        elif op is sre.IN:
+            inner = _class_needles(av, boundary)
         elif op is sre.BRANCH:
             alternatives = [_needles(alt.data, boundary) for alt in av[1]]
             if all(alt is not None for alt in alternatives):
