@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .dates import DateMention, find_dates, reference_date
 from .days import parse_days
@@ -39,6 +40,9 @@ __all__ = ["QUOTE_JOINER", "extract_facts", "observations"]
 QUOTE_JOINER = " … "
 
 _STATUS_PREFERENCE = ("resumed", "suspended", "cancelled", "planned", "operating")
+# Sentences recur (a site's boilerplate, a page read again after a change): what a text
+# states is remembered, by text and by reference date where that matters.
+_REMEMBERED = 8192
 
 
 @dataclass
@@ -62,7 +66,7 @@ class _Context:
         return self.routes[-1] if self.routes else None
 
 
-def _sentence_status(text: str, dates: list[DateMention], published: datetime.date | None,
+def _sentence_status(text: str, dates: Sequence[DateMention], published: datetime.date | None,
                      ) -> tuple[str | None, datetime.date | None]:
     """The status a sentence states and the date its status clause carries."""
     found: list[tuple[str, datetime.date | None]] = []
@@ -90,7 +94,7 @@ def _sentence_status(text: str, dates: list[DateMention], published: datetime.da
     return ("operating" if label == "resumed" else label), when
 
 
-def _effective(dates: list[DateMention], status_date: datetime.date | None) -> datetime.date | None:
+def _effective(dates: Sequence[DateMention], status_date: datetime.date | None) -> datetime.date | None:
     marked = [d.date for d in dates if d.marked_from]
     if marked:
         return max(marked)
@@ -102,9 +106,15 @@ def _route_for(part: RoutePart, sentence: str, ctx: _Context) -> tuple[str, str]
         return part.pair
     if len(part.stations) == 1:
         return ctx.with_station(part.stations[0])
-    if not part.stations and not ctx.rejected and (has_service_cue(sentence) or tickets(sentence)):
+    if not part.stations and not ctx.rejected and _has_cue(sentence):
         return ctx.last()
     return None
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _has_cue(sentence: str) -> bool:
+    """Whether a sentence without stations speaks of the service (or its tickets)."""
+    return has_service_cue(sentence) or tickets(sentence) is not None
 
 
 def _sentence_observations(sentence: str, position: int, ctx: _Context, gazetteer: Gazetteer,
@@ -116,7 +126,7 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
     if all(route is None for route in routes):
         return []
     with scope(sentence):
-        if any(veto(sentence) for veto in _VETOES) or opens_in_past(sentence, published):
+        if _vetoed(sentence, published):
             if any(part.stations for part in parts):
                 ctx.rejected = True
                 ctx.rejected_routes.update(frozenset(r) for r in routes if r is not None)
@@ -129,15 +139,55 @@ def _sentence_observations(sentence: str, position: int, ctx: _Context, gazettee
 _VETOES = (is_hearsay, is_special_train, is_other_mode, is_before_era)
 
 
+@lru_cache(maxsize=_REMEMBERED)
+def _vetoed(sentence: str, published: datetime.date | None) -> bool:
+    """Rumour, a special train, another mode, the past: the sentence states no fact."""
+    return any(veto(sentence) for veto in _VETOES) or opens_in_past(sentence, published)
+
+
+_DatedStatus = tuple[tuple[DateMention, ...], str | None, datetime.date | None]
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _dated_status(text: str, published: datetime.date | None) -> _DatedStatus:
+    """A route part's dates, and the status it states with that status's date."""
+    dates = find_dates(text, published)
+    span = monthly_span(text)
+    if span is not None:  # 每月3日和17日: days of every month, not a date
+        dates = [d for d in dates if not span[0] <= d.start < span[1]]
+    return (tuple(dates), *_sentence_status(text, dates, published))
+
+
+@dataclass(frozen=True)
+class _Details:
+    """What a route part states besides its dates and status."""
+
+    days: tuple[str, ...] | None
+    departs: str | None
+    arrives: str | None
+    duration_min: int | None
+    trains: tuple[str, ...]
+    tickets: str | None
+    monthly: tuple[int, ...] | None
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _details(text: str) -> _Details:
+    times = find_times(text)
+    return _Details(
+        days=parse_days(text),
+        departs=next((t.value for t in times if t.role == "departs"), None),
+        arrives=next((t.value for t in times if t.role == "arrives"), None),
+        duration_min=parse_duration(text),
+        trains=find_trains(text),
+        tickets=tickets(text),
+        monthly=parse_monthly(text),
+    )
+
+
 def _stated(parts: list[RoutePart], routes: list[tuple[str, str] | None], sentence: str, position: int,
             ctx: _Context, published: datetime.date | None) -> Iterator[Observation]:
-    found = []
-    for part in parts:
-        dates = find_dates(part.text, published)
-        span = monthly_span(part.text)
-        if span is not None:  # 每月3日和17日: days of every month, not a date
-            dates = [d for d in dates if not span[0] <= d.start < span[1]]
-        found.append((dates, *_sentence_status(part.text, dates, published)))
+    found = [_dated_status(part.text, published) for part in parts]
     # "北京至平壤、丹东至平壤两条线路将恢复开行": the one verb serves every route named.
     shared = next((status for _, status, _ in found if status is not None), None)
     for part, route, (dates, status, status_date) in zip(parts, routes, found, strict=True):
@@ -146,20 +196,20 @@ def _stated(parts: list[RoutePart], routes: list[tuple[str, str] | None], senten
         ctx.remember(route, position)
         if status is None and len(parts) > 1:
             status = shared
-        times = find_times(part.text)
+        details = _details(part.text)
         obs = Observation(
             route=route,
             position=position,
             quote=sentence.strip(),
             effective=_effective(dates, status_date),
             status=status,
-            days=parse_days(part.text),
-            departs=next((t.value for t in times if t.role == "departs"), None),
-            arrives=next((t.value for t in times if t.role == "arrives"), None),
-            duration_min=parse_duration(part.text),
-            trains=find_trains(part.text),
-            tickets=tickets(part.text),
-            monthly=parse_monthly(part.text),
+            days=details.days,
+            departs=details.departs,
+            arrives=details.arrives,
+            duration_min=details.duration_min,
+            trains=details.trains,
+            tickets=details.tickets,
+            monthly=details.monthly,
         )
         if obs.states_service() or obs.trains or obs.tickets:
             yield obs

@@ -98,19 +98,29 @@ _OWNER: list[tuple[Gated, int]] = []
 
 
 class _Scope:
-    """The alternatives of every gated pattern that a sentence can match."""
+    """The alternatives of every gated pattern that a sentence can match.
 
-    __slots__ = ("chosen", "covered", "live", "text")
+    They are looked up when a gated pattern first asks: a sentence whose findings are
+    all known already is never indexed.
+    """
+
+    __slots__ = ("_live", "chosen", "covered", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        live: dict[Gated, set[int]] = {}
-        for number in _ALL.live(_index(text)):
-            pattern, alternative = _OWNER[number]
-            live.setdefault(pattern, set()).add(alternative)
-        self.live = live
+        self._live: dict[Gated, set[int]] | None = None
         self.chosen: dict[Gated, re.Pattern[str] | None] = {}
         self.covered: dict[str, bool] = {}
+
+    def live(self, pattern: Gated) -> set[int] | None:
+        """The alternatives of pattern whose literals the sentence holds (None: none of them)."""
+        if self._live is None:
+            live: dict[Gated, set[int]] = {}
+            for number in _ALL.live(_index(self.text)):
+                owner, alternative = _OWNER[number]
+                live.setdefault(owner, set()).add(alternative)
+            self._live = live
+        return self._live.get(pattern)
 
     def covers(self, part: str) -> bool:
         """Whether part lies in the sentence with no word cut at its start.
@@ -141,7 +151,7 @@ _CURRENT: ContextVar[_Scope | None] = ContextVar("gate_scope", default=None)
 
 @contextmanager
 def scope(text: str) -> Iterator[None]:
-    """Within the block, gated patterns applied to text or a part of it look up nothing.
+    """Within the block, gated patterns applied to text or a part of it share one look-up of text.
 
     A part that starts inside a word of text is looked up on its own.
     """
@@ -213,7 +223,7 @@ class Gated:
             return self._subset({alt for literal, alt in self._few if literal in folded})
         if self in current.chosen:
             return current.chosen[self]
-        live = current.live.get(self)
+        live = current.live(self)
         regex = current.chosen[self] = self._subset(live) if live else self._none_live
         return regex
 
