@@ -259,6 +259,9 @@ class ArchiveRecorder:
         judged = self._judge(unit, doc, reading, rules)
         if not judged.changed or judged.previous is None or item.confirm_body is None:
             return rules, judged
+        second_type = (item.confirm_headers or item.headers).get("content-type")
+        if item.confirm_body == item.body and second_type == item.headers.get("content-type"):
+            return rules, judged  # the same answer reads the same: nothing differs, nothing to learn
         try:
             second = self._read(item.confirm_body, item.confirm_headers or item.headers, item, source)
         except Exception:  # the first answer stands alone
