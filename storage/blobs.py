@@ -18,7 +18,6 @@ from typing import Any
 
 import zstandard
 from sqlalchemy import Connection, bindparam, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.exceptions import ArchiveCorrupt
@@ -31,11 +30,7 @@ _LEVEL = 3
 _BY_DIGEST = select(Blob.id, Blob.codec, Blob.base_id).where(Blob.sha256 == bindparam("sha256"))
 _BY_ID = select(Blob.codec, Blob.base_id, Blob.size, Blob.sha256, Blob.data).where(Blob.id == bindparam("id"))
 _INSERT = insert(Blob).returning(Blob.id)
-# ... and for the databases that can skip a row already there in the same statement.
-_INSERT_NEW = {
-    "sqlite": sqlite.insert(Blob).on_conflict_do_nothing(index_elements=[Blob.sha256]).returning(Blob.id),
-    "postgresql": postgresql.insert(Blob).on_conflict_do_nothing(index_elements=[Blob.sha256]).returning(Blob.id),
-}
+_INSERT_NEW: dict[str, Any] = {}  # by dialect: see _insert_new
 STANDALONE = "zstd"
 DELTA = "zstd-delta"
 
@@ -70,7 +65,7 @@ class BlobStore:
         if codec == STANDALONE and not stored:
             stored = self._compress(data)
         # Insert unless the same bytes are stored already: one statement in the usual case.
-        statement = _INSERT_NEW.get(self._connection.dialect.name)
+        statement = _insert_new(self._connection.dialect.name)
         if statement is None:  # a database without ON CONFLICT: look first
             if (existing := self._known(digest)) is not None:
                 return existing
@@ -124,3 +119,23 @@ class BlobStore:
 
     def get_json(self, blob_id: int) -> Any:
         return json.loads(self.get(blob_id))
+
+
+def _insert_new(dialect: str) -> Any:
+    """An insert that skips a row already there (ON CONFLICT DO NOTHING), for the databases that have one.
+
+    Built on first use: importing a dialect's module costs a run of the other database for nothing.
+    """
+    if dialect not in _INSERT_NEW:
+        if dialect == "sqlite":
+            from sqlalchemy.dialects import sqlite
+
+            statement: Any = sqlite.insert(Blob).on_conflict_do_nothing(index_elements=[Blob.sha256])
+        elif dialect == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            statement = postgresql.insert(Blob).on_conflict_do_nothing(index_elements=[Blob.sha256])
+        else:
+            return None
+        _INSERT_NEW[dialect] = statement.returning(Blob.id)
+    return _INSERT_NEW[dialect]
