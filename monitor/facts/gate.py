@@ -88,11 +88,14 @@ class _Table:
             found |= self.by_opening[key]
         folded = index.folded
         for first in self.firsts.intersection(index.chars):
-            found.update(alt for literal, alt in self.anywhere[first] if literal in folded)
+            for literal, alt in self.anywhere[first]:
+                if literal in folded:
+                    found.add(alt)
         return found
 
 
-# Every gated alternative that has literals has a number in one table.
+# Every gated alternative that has literals has a number in one table; its owner is
+# a pattern and the alternative's bit (the alternatives of a pattern are bits of a mask).
 _ALL = _Table()
 _OWNER: list[tuple[Gated, int]] = []
 
@@ -108,19 +111,19 @@ class _Scope:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._live: dict[Gated, set[int]] | None = None
+        self._live: dict[Gated, int] | None = None
         self.chosen: dict[Gated, re.Pattern[str] | None] = {}
         self.covered: dict[str, bool] = {}
 
-    def live(self, pattern: Gated) -> set[int] | None:
-        """The alternatives of pattern whose literals the sentence holds (None: none of them)."""
+    def live(self, pattern: Gated) -> int:
+        """The alternatives of pattern (a mask) whose literals the sentence holds."""
         if self._live is None:
-            live: dict[Gated, set[int]] = {}
+            live: dict[Gated, int] = {}
             for number in _ALL.live(_index(self.text)):
-                owner, alternative = _OWNER[number]
-                live.setdefault(owner, set()).add(alternative)
+                owner, bit = _OWNER[number]
+                live[owner] = live.get(owner, 0) | bit
             self._live = live
-        return self._live.get(pattern)
+        return self._live.get(pattern, 0)
 
     def covers(self, part: str) -> bool:
         """Whether part lies in the sentence with no word cut at its start.
@@ -168,7 +171,7 @@ class Gated:
     Offers the re.Pattern methods the extractor uses, with the same results.
     """
 
-    __slots__ = ("_always", "_branches", "_few", "_none_live", "_subsets", "_table", "flags", "pattern", "regex")
+    __slots__ = ("_all", "_always", "_branches", "_few", "_subsets", "_table", "flags", "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -176,55 +179,60 @@ class Gated:
         self.flags = regex.flags
         self._branches = tuple(top_branches(regex))
         self._table = _Table()
-        always: set[int] = set()
+        self._all = (1 << len(self._branches)) - 1
+        self._always = 0
         needles_of: list[tuple[Needle, ...]] = []
         for index, branch in enumerate(self._branches):
+            bit = 1 << index
             needles = required_literals(re.compile(branch, regex.flags))
             needles_of.append(needles or ())
             if needles is None:
-                always.add(index)
+                self._always |= bit
                 continue
             number = len(_OWNER)
-            _OWNER.append((self, index))
+            _OWNER.append((self, bit))
             for needle in needles:
-                self._table.add(needle, index)
+                self._table.add(needle, bit)
                 _ALL.add(needle, number)
-        self._always = frozenset(always)
         # A handful of literals are looked for directly, without indexing the text.
-        few = [(fold(n), i) for i, needles in enumerate(needles_of) for n, _ in needles]
+        few = [(fold(n), 1 << i) for i, needles in enumerate(needles_of) for n, _ in needles]
         self._few = tuple(few) if len(few) <= _FEW else None
-        self._subsets: dict[tuple[int, ...], re.Pattern[str] | None] = {}
-        self._none_live: re.Pattern[str] | None = self._subset(set())
+        self._subsets: dict[int, re.Pattern[str] | None] = {}
 
     def __repr__(self) -> str:
         return f"gated({self.regex!r})"
 
-    def _subset(self, live: set[int]) -> re.Pattern[str] | None:
-        """The regex of the given alternatives and those always run (None for none at all)."""
-        live = live | self._always
-        if len(live) == len(self._branches):
+    def _subset(self, live: int) -> re.Pattern[str] | None:
+        """The regex of the alternatives in the mask and those always run (None for none at all)."""
+        live |= self._always
+        if live == self._all:
             return self.regex
-        chosen = tuple(sorted(live))
-        if chosen in self._subsets:
-            return self._subsets[chosen]
-        regex = re.compile("|".join(self._branches[i] for i in chosen), self.flags) if chosen else None
+        if live in self._subsets:
+            return self._subsets[live]
+        chosen = [branch for i, branch in enumerate(self._branches) if live >> i & 1]
+        regex = re.compile("|".join(chosen), self.flags) if chosen else None
         if len(self._subsets) >= _MAX_SUBSETS:
             self._subsets.clear()
-        self._subsets[chosen] = regex
+        self._subsets[live] = regex
         return regex
 
     def _for(self, text: str) -> re.Pattern[str] | None:
         """The regex to run on text: the pattern, a part of it, or None (no match possible)."""
         current = _CURRENT.get()
         if current is None or (text is not current.text and not current.covers(text)):
+            live = 0
             if self._few is None:
-                return self._subset(self._table.live(_index(text)))
+                for bit in self._table.live(_index(text)):
+                    live |= bit
+                return self._subset(live)
             folded = fold(text)
-            return self._subset({alt for literal, alt in self._few if literal in folded})
+            for literal, bit in self._few:
+                if literal in folded:
+                    live |= bit
+            return self._subset(live)
         if self in current.chosen:
             return current.chosen[self]
-        live = current.live(self)
-        regex = current.chosen[self] = self._subset(live) if live else self._none_live
+        regex = current.chosen[self] = self._subset(current.live(self))
         return regex
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
