@@ -71,12 +71,12 @@ def _sentence_status(text: str, dates: Sequence[DateMention], published: datetim
     """The status a sentence states and the date its status clause carries."""
     found: list[tuple[str, datetime.date | None]] = []
     for clause, start in clauses(text):
-        masked = mask(clause, [(d.start - start, d.end - start) for d in dates])
-        if is_historical(masked, published):
-            continue
         in_clause = [d for d in dates if start <= d.start < start + len(clause)]
         status = clause_status(clause, dated=bool(in_clause) or any(d.marked_from for d in dates))
         if status is None:
+            continue
+        masked = mask(clause, [(d.start - start, d.end - start) for d in dates])
+        if is_historical(masked, published):
             continue
         if status == "suspended" and is_past_context(clause):
             continue
