@@ -46,7 +46,8 @@ def table_observations(rows: tuple[tuple[str, ...], ...], position: int,
     """One observation per timetable row that names two stations."""
     roles: dict[int, str] = {}
     for n, row in enumerate(rows):
-        if not any(find_times(c) for c in row) and len(_roles(row)) >= 2:
+        row_times = [find_times(c) for c in row]
+        if not any(row_times) and len(_roles(row)) >= 2:
             roles = _roles(row)
             continue
         joined = " | ".join(row)
@@ -57,9 +58,8 @@ def table_observations(rows: tuple[tuple[str, ...], ...], position: int,
         departs = arrives = None
         days = None
         untyped: list[str] = []
-        for i, cell in enumerate(row):
+        for i, (cell, times) in enumerate(zip(row, row_times, strict=True)):
             role = roles.get(i)
-            times = find_times(cell)
             bare = _BARE_TIME.match(cell)
             if not times and bare:  # a dotted time alone in a cell: "17.26"
                 times = find_times(f"{bare.group(1)}:{bare.group(2)}")
@@ -74,8 +74,8 @@ def table_observations(rows: tuple[tuple[str, ...], ...], position: int,
                 days = parse_days(cell) or days
             elif times:
                 untyped.extend(t.value for t in times)
-            elif role != "station" and parse_days(cell):
-                days = parse_days(cell)
+            elif role != "station" and (cell_days := parse_days(cell)):
+                days = cell_days
         if departs is None and arrives is None and untyped:
             departs = untyped[0]
             arrives = untyped[1] if len(untyped) > 1 else None
