@@ -39,6 +39,10 @@ _FORMERLY = re.compile(
 _ABBREV = re.compile(
     r"(?:\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|etc|Co|Ltd|Inc|approx|ca|dep|arr|[ap]\.m|[A-Z])|\bг|\bул|\bим)\.$"
 )
+_ABBREV_LONGEST = len("approx.")
+_SENTENCE_SPLIT = re.compile(
+    r"(?<=[。！？!?])\s*|(?<=[.…])\s+(?=[\"“«(A-ZА-ЯЁ0-9\uac00-\ud7a3\u4e00-\u9fff])"
+)
 
 
 @dataclass(frozen=True)
@@ -89,16 +93,21 @@ def clean_units(paragraph_texts: Iterable[str]) -> list[Unit]:
 
 def sentences(text: str) -> list[str]:
     """Sentences of a line (a headline without a full stop is one sentence)."""
-    pieces = re.split(r"(?<=[。！？!?])\s*|(?<=[.…])\s+(?=[\"“«(A-ZА-ЯЁ0-9\uac00-\ud7a3\u4e00-\u9fff])", text)
+    pieces = _SENTENCE_SPLIT.split(text)
     out: list[str] = []
     for piece in pieces:
         if not piece or not piece.strip():
             continue
-        if out and _ABBREV.search(out[-1].rstrip()):
+        if out and _ends_with_abbreviation(out[-1].rstrip()):
             out[-1] = out[-1] + " " + piece
         else:
             out.append(piece)
     return [s.strip() for s in out if s.strip()]
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    """Whether text ends with "No.", "Mr.", "a.m." …; only its last characters are searched."""
+    return text.endswith(".") and bool(_ABBREV.search(text, max(0, len(text) - _ABBREV_LONGEST - 1)))
 
 
 def clauses(text: str) -> list[tuple[str, int]]:
