@@ -57,6 +57,10 @@ _PATTERNS: list[tuple[str, Gated]] = [
                            r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
 ]
 
+# The only patterns that can match a text without digits ("tomorrow", "from Monday").
+_IN_WORDS = ("relative", "weekday")
+_DIGIT = re.compile(r"\d")
+
 # Markers that make a date the start of a status or schedule ("from", 起, 부터, с).
 _FROM_BEFORE = gated(
     r"(?:\bfrom|\bstarting(?:\s+on|\s+from)?|\bbeginning(?:\s+on)?|\beffective(?:\s+from)?|\bas\s+of"
@@ -162,7 +166,10 @@ def find_dates(text: str, published: datetime.date | None = None) -> list[DateMe
     """Every full date in text, in order; a bare day borrows the month of the date before it."""
     hits: list[tuple[int, int, str, re.Match[str]]] = []
     taken: list[tuple[int, int]] = []
+    digits = _DIGIT.search(text) is not None
     for kind, regex in _PATTERNS:
+        if not digits and kind not in _IN_WORDS:
+            continue
         for m in regex.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
