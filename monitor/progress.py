@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
+import click
 
 from monitor.check import CheckReport
-from monitor.render import console
+from monitor.render import console, new_table
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 __all__ = ["CheckProgress", "print_summary"]
 
@@ -17,8 +20,12 @@ class CheckProgress:
     """A live "N pages fetched" line on a terminal; silent otherwise."""
 
     def __init__(self, *, enabled: bool) -> None:
-        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                  console=console(), transient=True) if enabled else None
+        self._progress: Progress | None = None
+        if enabled:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                      console=console(), transient=True)
         self._task: TaskID | None = None
         self._count = 0
 
@@ -40,20 +47,20 @@ class CheckProgress:
 
 
 def print_summary(report: CheckReport, *, terminal: bool) -> None:
-    """One row per source; on a terminal a table, otherwise one plain line per source."""
-    out = console()
+    """On a terminal a table of one row per source, otherwise one plain line (rich is not even loaded)."""
+    lines = []
     if terminal:
-        table = Table("source", "fetched", "unchanged (304)", "events", "errors",
-                      title=f"checked {len(report.outcomes)} sources in {report.seconds:.1f}s")
+        table = new_table("source", "fetched", "unchanged (304)", "events", "errors",
+                          title=f"checked {len(report.outcomes)} sources in {report.seconds:.1f}s")
         for outcome in report.outcomes:
             table.add_row(outcome.name, str(outcome.fetched), str(outcome.unchanged), str(outcome.events),
                           str(len(outcome.errors)) if outcome.errors else "")
-        out.print(table)
+        console().print(table)
     else:
-        failed = len(report.failed)
-        out.print(f"checked {len(report.outcomes)} sources in {report.seconds:.1f}s: "
-                  f"{report.events} events, {failed} failed", markup=False)
+        lines.append(f"checked {len(report.outcomes)} sources in {report.seconds:.1f}s: "
+                     f"{report.events} events, {len(report.failed)} failed")
     sent = report.deliveries
     if sent.attempted:
-        out.print(f"notifications: {sent.sent} sent, {sent.retrying} to retry, {sent.given_up} given up",
-                  markup=False)
+        lines.append(f"notifications: {sent.sent} sent, {sent.retrying} to retry, {sent.given_up} given up")
+    for line in lines:
+        click.echo(line)

@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from monitor.content.learned import LearnedVolatility
 from monitor.facts import RouteStatus
 from storage.outbox import DeliveryRecord
 from storage.queries import ChangeRecord, SearchHit, SnapshotRecord, SourceHealth
 
-__all__ = ["console", "print_changes", "print_deliveries", "print_history", "print_hits", "print_sources",
-           "print_status"]
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+__all__ = ["console", "new_table", "print_changes", "print_deliveries", "print_history", "print_hits",
+           "print_sources", "print_status"]
+
+# rich is imported by the functions that print: a `check` run from cron prints one plain line.
 
 
 def console() -> Console:
     """stdout; when it is not a terminal, wide enough that tables keep whole cells."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+
+
+def new_table(*columns: str, **options: Any) -> Table:
+    from rich.table import Table
+
+    return Table(*columns, **options)
 
 
 def print_changes(rows: Sequence[ChangeRecord]) -> None:
@@ -38,7 +50,7 @@ def print_status(rows: Sequence[RouteStatus], *, history: bool = False) -> None:
     if not rows:
         out.print("no route status yet: no source has stated one")
         return
-    table = Table("route", "trains", "status", "days", "effective", "departs", "arrives", "as of", "evidence")
+    table = new_table("route", "trains", "status", "days", "effective", "departs", "arrives", "as of", "evidence")
     for row in rows:
         latest = row.evidence[-1] if row.evidence else None
         table.add_row(
@@ -58,7 +70,7 @@ def print_history(rows: Sequence[SnapshotRecord],
     if not rows:
         out.print("no snapshots")
         return
-    table = Table("snapshot", "fetched", "status", "bytes", "source", "url", "title")
+    table = new_table("snapshot", "fetched", "status", "bytes", "source", "url", "title")
     for row in rows:
         table.add_row(str(row.id), f"{row.fetched_at:%Y-%m-%d %H:%M:%S}", str(row.status), str(row.size or 0),
                       row.source, row.url, (row.title or "")[:60])
@@ -82,7 +94,7 @@ def print_sources(rows: Sequence[SourceHealth]) -> None:
     if not rows:
         out.print("no source has been checked yet")
         return
-    table = Table("source", "kind", "last success", "failures in a row", "last error")
+    table = new_table("source", "kind", "last success", "failures in a row", "last error")
     for row in rows:
         table.add_row(row.name, row.kind, f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never",
                       str(row.consecutive_failures) if row.consecutive_failures else "",
@@ -106,7 +118,7 @@ def print_deliveries(rows: Sequence[DeliveryRecord]) -> None:
         out.print("no notification is owed or was sent")
         return
     counts = {state: sum(1 for row in rows if row.state == state) for state in ("owed", "failed", "done")}
-    table = Table("id", "state", "endpoint", "attempts", "next / done", "summary", "last error",
+    table = new_table("id", "state", "endpoint", "attempts", "next / done", "summary", "last error",
                   title=", ".join(f"{count} {state}" for state, count in counts.items()))
     for row in rows:
         when = row.done_at if row.state == "done" else row.next_attempt_at if row.state == "owed" else None
