@@ -7,6 +7,7 @@ writes what they return.  Nothing here does I/O.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from monitor.diff import diff_texts
 from monitor.facts import matches_keywords, segment
 from storage.archive import NewEvent
 
-__all__ = ["Reading", "content_event", "new_event", "read_document", "removed_event"]
+__all__ = ["Reading", "Unchanged", "content_event", "new_event", "read_document", "removed_event"]
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,32 @@ class Reading:
     title: str
     encoding: str
     published: date | None
+    anchor: str | None = None  # digest of what the text was extracted from (see extract_text)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A fetched body whose watched text is the document's latest: what it is extracted from digests
+    to the document's anchor, so it was not extracted again."""
+
+    anchor: str
+    encoding: str
+    published: date | None
 
 
 def read_document(body: bytes, content_type: str | None, *, url: str, select: str | None,
-                  ignore_selectors: Sequence[str], ignore_patterns: Sequence[str]) -> Reading:
+                  ignore_selectors: Sequence[str], ignore_patterns: Sequence[str],
+                  anchor: str | None = None) -> Reading | Unchanged:
+    """The watched text of a body, or :class:`Unchanged` when it digests to ``anchor`` (the document's latest)."""
     decoded = decode_html(body, content_type)
-    extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors)
+    salt = json.dumps([list(ignore_selectors), list(ignore_patterns)], ensure_ascii=False)
+    extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors,
+                             anchor_salt=salt, known_anchor=anchor)
+    if extracted.anchor is not None and extracted.anchor == anchor:
+        return Unchanged(extracted.anchor, decoded.encoding, extracted.published)
     text = normalize_text(extracted.text, ignore_patterns, folded=True)
     key = hashlib.sha256(comparison_key(text, normalized=True).encode("utf-8")).digest()
-    return Reading(text, key, extracted.title, decoded.encoding, extracted.published)
+    return Reading(text, key, extracted.title, decoded.encoding, extracted.published, extracted.anchor)
 
 
 def relevant(text: str, keywords: Sequence[str]) -> bool:

@@ -31,7 +31,7 @@ from monitor.classify import FactsEngine
 from monitor.config import Config, SourceConfig
 from monitor.content.errorpage import error_page_reason
 from monitor.content.learned import IgnoredChange, LearnedVolatility, learn
-from monitor.detect import Reading, content_event, new_event, read_document, removed_event
+from monitor.detect import Reading, Unchanged, content_event, new_event, read_document, removed_event
 from monitor.notify.enqueue import Enqueuer
 from storage.archive import Archive, DocumentState, NewEvent, NewSnapshot, UnitOfWork
 from storage.models import Source
@@ -76,7 +76,7 @@ class ArchiveRecorder:
         self.outbox = Enqueuer(config)
         self.outcomes: dict[str, SourceOutcome] = {}
         self._sources: dict[str, tuple[int, datetime | None]] = {}
-        self._readings: dict[tuple[str, str], tuple[bytes, Reading]] = {}  # read by needs_confirmation
+        self._readings: dict[tuple[str, str], tuple[bytes, Reading | Unchanged]] = {}  # read by needs_confirmation
         # The state of each source's own document, read at `begin`; taken (popped) by the first write.
         self._documents: dict[tuple[int, str], DocumentState] = {}
 
@@ -124,8 +124,10 @@ class ArchiveRecorder:
                 doc = unit.find_document(source_id, item.url)
         if doc is None or doc.latest_snapshot_id is None or not 200 <= (doc.latest_status or 0) < 300:
             return False
-        reading = self._read(item.body, item.headers, item, source)
+        reading = self._read(item.body, item.headers, item, source, doc.anchor)
         self._readings[(item.source, item.url)] = (item.body, reading)
+        if isinstance(reading, Unchanged):
+            return False
         if error_page_reason(reading.title, reading.text) is not None:
             return False
         rules = LearnedVolatility.from_json(doc.volatile)
@@ -206,7 +208,9 @@ class ArchiveRecorder:
                 return 0
             cached = self._readings.pop((item.source, item.url), None)
             reading = cached[1] if cached is not None and cached[0] is item.body else \
-                self._read(item.body, item.headers, item, source)
+                self._read(item.body, item.headers, item, source, doc.anchor)
+            if isinstance(reading, Unchanged):
+                return self._unchanged(unit, doc, item, reading)
             appeared = baseline_at is not None and doc.first_seen_at > baseline_at
             reason = error_page_reason(reading.title, reading.text)
             if reason is not None:  # "page removed", anti-bot check…: a failed fetch, not new content
@@ -236,9 +240,23 @@ class ArchiveRecorder:
         return 1
 
     @staticmethod
-    def _read(body: bytes, headers: Mapping[str, str], item: FetchedPage, source: SourceConfig) -> Reading:
+    def _read(body: bytes, headers: Mapping[str, str], item: FetchedPage, source: SourceConfig,
+              anchor: str | None = None) -> Reading | Unchanged:
         return read_document(body, headers.get("content-type"), url=item.final_url, select=source.select,
-                             ignore_selectors=source.ignore_selectors, ignore_patterns=source.ignore_patterns)
+                             ignore_selectors=source.ignore_selectors, ignore_patterns=source.ignore_patterns,
+                             anchor=anchor)
+
+    @staticmethod
+    def _unchanged(unit: UnitOfWork, doc: DocumentState, item: FetchedPage, reading: Unchanged) -> int:
+        """Store an answer that reads as the document's latest snapshot (its extraction input is unchanged)."""
+        unit.add_snapshot(doc, NewSnapshot(
+            fetched_at=item.fetched_at, status=item.status, final_url=item.final_url, headers=item.headers,
+            body=item.body, text_as_latest=True, key_sha256=doc.latest_key, encoding=reading.encoding,
+            title=doc.latest_title, published=reading.published, facts_id=doc.latest_facts_id,
+            anchor=reading.anchor))
+        if doc.removed_at is not None:
+            unit.set_removed(doc.id, None)
+        return 0
 
     @staticmethod
     def _judge(unit: UnitOfWork, doc: DocumentState, reading: Reading, rules: LearnedVolatility) -> _Judgement:
@@ -267,6 +285,8 @@ class ArchiveRecorder:
         except Exception:  # the first answer stands alone
             log.warning("could not read the confirming fetch of %s", item.url, exc_info=True)
             return rules, judged
+        if isinstance(second, Unchanged):  # not asked for (no anchor given): read in full
+            return rules, judged
         learned = learn(reading.text, second.text, rules, now=item.fetched_at)
         if learned is rules:
             return rules, judged
@@ -289,7 +309,7 @@ class ArchiveRecorder:
             facts, facts_id = None, doc.latest_facts_id  # same watched text (noise aside): same facts
         snapshot_id = unit.add_snapshot(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
-            headers=item.headers, body=item.body, text=reading.text, key_sha256=judged.key,
+            headers=item.headers, body=item.body, text=reading.text, key_sha256=judged.key, anchor=reading.anchor,
             encoding=reading.encoding, title=reading.title or (item.entry.title if item.entry else None),
             published=published, facts=facts, facts_id=facts_id, searchable=changed))
         self._remember(unit, doc, rules, known, judged, snapshot_id, item.fetched_at)

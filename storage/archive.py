@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from storage.blobs import DELTA, BlobStore, StoredBlob
+from storage.blobs import DELTA, STANDALONE, BlobStore, StoredBlob
 from storage.db import migrate, open_engine
 from storage.models import Blob, Delivery, Document, Event, SearchEntry, Snapshot, Source
 
@@ -41,6 +41,8 @@ class NewSnapshot:
     facts: Sequence[Mapping[str, Any]] | None = None
     facts_id: int | None = None
     searchable: bool = False
+    text_as_latest: bool = False  # the watched text is the document's latest (``text`` is then not given)
+    anchor: str | None = None  # digest of what the text was extracted from (kept on the document)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class DocumentState:
     text: StoredBlob | None = None
     text_sha256: bytes | None = None
     body_sha256: bytes | None = None
+    anchor: str | None = None
+    latest_title: str | None = None
 
 
 # Statements of the per-document path, built once: parameters are bound per call.
@@ -88,15 +92,20 @@ _DOCUMENT_UPDATES: dict[tuple[str, ...], Any] = {}
 
 _BodyBlob = aliased(Blob)
 _TextBlob = aliased(Blob)
+_KeyframeBlob = aliased(Blob)  # the body's keyframe: the next body is compressed against it
 _STATE_COLUMNS = (
     select(Document.id, Document.source_id, Document.url, Document.role, Document.first_seen_at,
-           Document.removed_at, Document.latest_snapshot_id, Document.volatile, Snapshot.status,
+           Document.removed_at, Document.latest_snapshot_id, Document.volatile, Document.anchor, Snapshot.status,
+           Snapshot.title,
            Snapshot.key_sha256, Snapshot.facts_id, Snapshot.body_id, _BodyBlob.codec.label("body_codec"),
            _BodyBlob.base_id.label("body_base"), _BodyBlob.sha256.label("body_sha256"),
+           _KeyframeBlob.data.label("keyframe_zstd"),
            Snapshot.text_id, _TextBlob.codec.label("text_codec"),
            _TextBlob.base_id.label("text_base"), _TextBlob.sha256.label("text_sha256"))
     .outerjoin(Snapshot, Snapshot.id == Document.latest_snapshot_id)
     .outerjoin(_BodyBlob, _BodyBlob.id == Snapshot.body_id)
+    .outerjoin(_KeyframeBlob, (_KeyframeBlob.id == func.coalesce(_BodyBlob.base_id, _BodyBlob.id))
+               & (_KeyframeBlob.codec == STANDALONE))
     .outerjoin(_TextBlob, _TextBlob.id == Snapshot.text_id)
 )
 _DOCUMENT_STATE = _STATE_COLUMNS.where(Document.source_id == bindparam("source_id"),
@@ -109,9 +118,9 @@ def _state(row: Any) -> DocumentState:
         id=row.id, url=row.url, role=row.role, created=False, first_seen_at=row.first_seen_at,
         removed_at=row.removed_at, latest_snapshot_id=row.latest_snapshot_id, latest_status=row.status,
         latest_key=row.key_sha256, latest_facts_id=row.facts_id, volatile=row.volatile,
-        body=_handle(row.body_id, row.body_codec, row.body_base),
+        body=_handle(row.body_id, row.body_codec, row.body_base, row.keyframe_zstd),
         text=_handle(row.text_id, row.text_codec, row.text_base), text_sha256=row.text_sha256,
-        body_sha256=row.body_sha256,
+        body_sha256=row.body_sha256, anchor=row.anchor, latest_title=row.title,
     )
 
 
@@ -238,7 +247,10 @@ class UnitOfWork:
     def add_snapshot(self, doc: DocumentState, snap: NewSnapshot) -> int:
         """Store a snapshot (bodies chained to the document's previous ones); returns its id."""
         body = None if snap.body is None else self._chained(snap.body, doc.body, doc.body_sha256)
-        text = None if snap.text is None else self._chained(snap.text.encode("utf-8"), doc.text, doc.text_sha256)
+        if snap.text_as_latest:
+            text = doc.text
+        else:
+            text = None if snap.text is None else self._chained(snap.text.encode("utf-8"), doc.text, doc.text_sha256)
         if snap.facts_id is not None:
             facts_id: int | None = snap.facts_id
         else:
@@ -249,7 +261,7 @@ class UnitOfWork:
             "text_id": text.id if text else None, "key_sha256": snap.key_sha256, "encoding": snap.encoding,
             "title": snap.title, "published": snap.published, "facts_id": facts_id,
         }).scalar_one()
-        self._update(doc.id, latest_snapshot_id=snapshot_id, last_checked_at=snap.fetched_at)
+        self._update(doc.id, latest_snapshot_id=snapshot_id, last_checked_at=snap.fetched_at, anchor=snap.anchor)
         if snap.searchable and snap.text:
             self._conn().execute(_INSERT_SEARCH, {"snapshot_id": snapshot_id, "document_id": doc.id,
                                                   "text": snap.text})
@@ -284,10 +296,11 @@ class UnitOfWork:
         })
 
 
-def _handle(blob_id: int | None, codec: str | None, base_id: int | None) -> StoredBlob | None:
+def _handle(blob_id: int | None, codec: str | None, base_id: int | None,
+            keyframe_zstd: bytes | None = None) -> StoredBlob | None:
     if blob_id is None:
         return None
-    return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
+    return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id, keyframe_zstd)
 
 
 class Archive:

@@ -41,6 +41,7 @@ class StoredBlob:
 
     id: int
     keyframe_id: int
+    keyframe_zstd: bytes | None = None  # the keyframe's stored (standalone) bytes, when read along with the handle
 
 
 class BlobStore:
@@ -49,14 +50,14 @@ class BlobStore:
     def __init__(self, where: Session | Connection) -> None:
         self._connection = where.connection() if isinstance(where, Session) else where
         self._plain: zstandard.ZstdCompressor | None = None
-        self._decompressor: zstandard.ZstdDecompressor | None = None
+        self._plain_decompressor: zstandard.ZstdDecompressor | None = None
 
     def put(self, data: bytes, keyframe: StoredBlob | None = None, *, digest: bytes | None = None) -> StoredBlob:
         """Store ``data`` once; compress against ``keyframe``'s blob when given (``digest``: its SHA-256, if known)."""
         digest = digest or hashlib.sha256(data).digest()
         codec, base_id, stored = STANDALONE, None, b""
         if keyframe is not None:
-            dictionary = zstandard.ZstdCompressionDict(self.get(keyframe.keyframe_id, verify=False),
+            dictionary = zstandard.ZstdCompressionDict(self._keyframe(keyframe),
                                                        dict_type=zstandard.DICT_TYPE_RAWCONTENT)
             delta = zstandard.ZstdCompressor(level=_LEVEL, dict_data=dictionary).compress(data)
             # A small delta is taken at once; a larger one only if it beats a standalone copy by half.
@@ -80,6 +81,18 @@ class BlobStore:
             raise ArchiveCorrupt(f"blob {digest.hex()} is neither new nor stored")
         return existing
 
+    def _keyframe(self, handle: StoredBlob) -> bytes:
+        """The original bytes of ``handle``'s keyframe, used only as a compression dictionary (whose damage
+        the checksum of the blob compressed with it would show)."""
+        if handle.keyframe_zstd is not None:
+            return self._decompressor().decompress(handle.keyframe_zstd)
+        return self.get(handle.keyframe_id, verify=False)
+
+    def _decompressor(self) -> zstandard.ZstdDecompressor:
+        if self._plain_decompressor is None:
+            self._plain_decompressor = zstandard.ZstdDecompressor()
+        return self._plain_decompressor
+
     def _known(self, digest: bytes) -> StoredBlob | None:
         """The blob already stored with this SHA-256, if any."""
         row = self._connection.execute(_BY_DIGEST, {"sha256": digest}).first()
@@ -89,15 +102,12 @@ class BlobStore:
         return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
 
     def get(self, blob_id: int, *, verify: bool = True) -> bytes:
-        """The original bytes of a blob (``verify=False``: used only as a compression dictionary, whose
-        damage the checksum of the blob compressed with it would show)."""
+        """The original bytes of a blob (``verify=False``: see ``_keyframe``)."""
         row = self._connection.execute(_BY_ID, {"id": blob_id}).first()
         if row is None:
             raise ArchiveCorrupt(f"blob {blob_id} is missing")
         if row.codec == STANDALONE:
-            if self._decompressor is None:
-                self._decompressor = zstandard.ZstdDecompressor()
-            data = self._decompressor.decompress(row.data, max_output_size=row.size)
+            data = self._decompressor().decompress(row.data, max_output_size=row.size)
         elif row.codec == DELTA and row.base_id is not None:
             dictionary = zstandard.ZstdCompressionDict(self.get(row.base_id),
                                                        dict_type=zstandard.DICT_TYPE_RAWCONTENT)

@@ -89,6 +89,9 @@ class Document(Base):
     removed_at: Mapped[datetime | None] = mapped_column(default=None)
     latest_snapshot_id: Mapped[int | None] = mapped_column(Integer, default=None)
     volatile: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Digest of the part of the page the latest text was extracted from (see monitor.content.extract):
+    # a later answer with the same digest reads the same, and is not extracted again.
+    anchor: Mapped[str | None] = mapped_column(String(64), default=None)
 
     source: Mapped[Source] = relationship(back_populates="documents")
 

@@ -13,6 +13,7 @@ handed to trafilatura. The title goes first, as its own block.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,12 @@ class Extracted:
     text: str
     published: dt.date | None
     lang: str | None
+    anchor: str | None = None  # see extract_text
+
+
+# Part of every anchor: change it whenever a change to the extraction makes a page read otherwise,
+# so that no document keeps a text the code would no longer extract.
+ANCHOR_REVISION = "1"
 
 
 def parse_html(html: str) -> etree._Element | None:
@@ -209,11 +216,20 @@ def _fallback_blocks(html: str) -> list[str]:
 
 
 def extract_text(
-    html: str, *, url: str = "", select: str | None = None, ignore_selectors: Sequence[str] = ()
+    html: str, *, url: str = "", select: str | None = None, ignore_selectors: Sequence[str] = (),
+    anchor_salt: str | None = None, known_anchor: str | None = None,
 ) -> Extracted:
     """Extract the watched text, title, publication date and language of an HTML page.
 
     ``url`` is the page's address (accepted for callers' convenience; the text does not depend on it).
+
+    With ``anchor_salt`` (what else shapes the text, such as the caller's ignore rules), the result
+    carries an *anchor*: a digest of everything the text is made from (the element the main content
+    is looked for in, as it stands once invisible elements are gone, its place in the page, and the
+    title). Everything after that point looks only inside that element, so an equal anchor means
+    an equal text: when it equals ``known_anchor`` the text is not made again (``text`` is empty and
+    the caller keeps the text it had). A page whose content is looked for in the whole ``<body>``,
+    or read through ``select``, gets no anchor.
     """
     root = parse_html(html)
     if root is None:
@@ -235,6 +251,10 @@ def extract_text(
     weights = TextWeights(root)
     strip_invisible(body, weights)
     start = _start(root, body, weights, bool(_HAS_ROLES(root)))
+    anchor = _anchor(root, start, _title(root, headline), anchor_salt) if anchor_salt is not None and \
+        start is not body else None
+    if anchor is not None and anchor == known_anchor:
+        return Extracted(title="", text="", published=published, lang=None, anchor=anchor)
     strip_boilerplate(start, weights)
     node = _descend(start, weights)
     title = _title(root, headline)
@@ -246,4 +266,11 @@ def extract_text(
     if title and (not blocks or blocks[0] != title):
         blocks.insert(0, title)
     text = "\n\n".join(blocks)
-    return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
+    return Extracted(title=title, text=text, published=published, lang=_lang(root, text), anchor=anchor)
+
+
+def _anchor(root: etree._Element, start: etree._Element, title: str, salt: str) -> str:
+    """Digest of the inputs of the text made from ``start`` (see :func:`extract_text`)."""
+    digest = hashlib.sha256(f"{ANCHOR_REVISION}\0{salt}\0{root.getroottree().getpath(start)}\0{title}\0".encode())
+    digest.update(etree.tostring(start, encoding="utf-8", with_tail=False))
+    return digest.hexdigest()
