@@ -50,7 +50,8 @@ _RU_MONTH_RE = (
 )
 
 _DATE = re.compile(
-    r"(?P<y1>(?:19|20)\d\d)\s*(?:[-/.]|年|년)\s*(?P<m1>\d{1,2})\s*(?:[-/.]|月|월)\s*(?P<d1>\d{1,2})(?!\d)"
+    # a DPRK date gives the common-era year in brackets after the Juche year: 주체115(2026)년 5월 27일
+    r"(?P<y1>(?:19|20)\d\d)(?:\)(?=\s*[年년]))?\s*(?:[-/.]|年|년)\s*(?P<m1>\d{1,2})\s*(?:[-/.]|月|월)\s*(?P<d1>\d{1,2})(?!\d)"
     r"|(?<!\d)(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)"
     rf"|(?<![\w])(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon3>{_EN_MONTH_RE})\.?,?\s+(?P<y3>(?:19|20)\d\d)"
     rf"|(?<![\w])(?P<mon4>{_EN_MONTH_RE})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>(?:19|20)\d\d)"
