@@ -158,23 +158,38 @@ def is_boilerplate_attr(el: etree._Element) -> bool:
     return any(attr and _boiler_words(attr, blockish) for attr in (el.get("class"), el.get("id")))
 
 
-def _hidden(el: etree._Element) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+def _hidden(attrs: dict[str, str]) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
-    style = el.get("style")
+    style = attrs.get("style")
     if style:
         compact = style.replace(" ", "").lower()
         return "display:none" in compact or "visibility:hidden" in compact
     return False
 
 
-_LABEL_HINT = re.compile(  # matched against lower-cased text, with _AD_HINT
-    r"advertis|sponsor|广告|推广|赞助|廣告|광고|реклам|上一|下一|이전글|다음글|предыдущ|следующ|cookie|쿠키|"
-    r"browser|javascript|浏览器|字号|字体|font size|text size|글자|글씨|шрифт|браузер"
+_LABEL_WORDS = (  # matched against lower-cased text, with _AD_HINT
+    "advertis", "sponsor", "广告", "推广", "赞助", "廣告", "광고", "реклам", "上一", "下一", "이전글", "다음글",
+    "предыдущ", "следующ", "cookie", "쿠키", "browser", "javascript", "浏览器", "字号", "字体", "font size",
+    "text size", "글자", "글씨", "шрифт", "браузер",
 )
+# Looking each ASCII word up is far cheaper than a regex; the others, none of which begins
+# with an ASCII letter, are skipped over quickly by one.
+_ASCII_LABEL_WORDS = tuple(word for word in _LABEL_WORDS if word.isascii())
+_LABEL_HINT = re.compile("|".join(re.escape(word) for word in _LABEL_WORDS if not word.isascii()))
 _AD_HINT = re.compile(r"\s*ads?\b")  # kept apart: an anchored alternative slows the search down
 _LABEL_TEXT_CHARS = 600
 _LABEL_SCAN_CHARS = 160  # labels and notices say what they are at the start
+
+
+def _label_hint(start: str) -> bool:
+    """True when ``start``, lower-cased, may begin an ad label, a prev/next line or a notice."""
+    for word in _ASCII_LABEL_WORDS:
+        if word in start:
+            return True
+    if not start.isascii() and _LABEL_HINT.search(start):
+        return True
+    return "ad" in start and _AD_HINT.match(start) is not None
 
 
 def _labelled_box(el: etree._Element, weights: TextWeights) -> etree._Element | None:
@@ -207,22 +222,25 @@ def _candidate(el: etree._Element, weights: TextWeights) -> etree._Element | Non
     tag = el.tag
     if tag in DROP_UNLESS_MAIN:
         return el
-    cls, ident = el.get("class"), el.get("id")
-    if cls is not None or ident is not None or el.get("role") is not None:
-        blockish = tag in _BLOCKISH
-        if (cls and _boiler_words(cls, blockish)) or (ident and _boiler_words(ident, blockish)):
-            return el
-        role = el.get("role")
-        if role and role.lower() in DROP_ROLES:
-            return el
-    if (el.get("style") is not None or el.get("hidden") is not None or el.get("aria-hidden")) and _hidden(el):
+    attrs = el.items()  # one call, where most elements have no attribute at all
+    if attrs and _marked(tag, dict(attrs)):
         return el
     text = el.text
-    if text and len(text) < _LABEL_TEXT_CHARS:
-        start = text[:_LABEL_SCAN_CHARS].lower()
-        if _LABEL_HINT.search(start) or _AD_HINT.match(start):
-            return _labelled_box(el, weights)
+    if text and len(text) < _LABEL_TEXT_CHARS and _label_hint(text[:_LABEL_SCAN_CHARS].lower()):
+        return _labelled_box(el, weights)
     return None
+
+
+def _marked(tag: str, attrs: dict[str, str]) -> bool:
+    """True when an element's class, id or role names a boilerplate part, or it is hidden."""
+    cls, ident, role = attrs.get("class"), attrs.get("id"), attrs.get("role")
+    if cls is not None or ident is not None or role is not None:
+        blockish = tag in _BLOCKISH
+        if (cls and _boiler_words(cls, blockish)) or (ident and _boiler_words(ident, blockish)):
+            return True
+        if role and role.lower() in DROP_ROLES:
+            return True
+    return ("style" in attrs or "hidden" in attrs or bool(attrs.get("aria-hidden"))) and _hidden(attrs)
 
 
 def strip_invisible(body: etree._Element, weights: TextWeights) -> None:
