@@ -115,6 +115,15 @@ class TextWeights:
     def plain(self, el: etree._Element) -> int:
         return max(self.total(el) - self.link(el), 0)
 
+    def most(self, el: etree._Element) -> int:
+        """An upper bound of :meth:`total` (so of :meth:`plain`): the length of the text before folding."""
+        found = self._total.get(el)
+        if found is not None:
+            return found
+        if not len(el):
+            return len(el.text or "")
+        return len(etree.tostring(el, method="text", encoding=str, with_tail=False))
+
     def link_density(self, el: etree._Element) -> float:
         total = self.total(el)
         return self.link(el) / total if total else 0.0

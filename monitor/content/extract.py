@@ -101,7 +101,6 @@ def _start(
 
     ``attributes=False`` says no element has an ``itemprop`` or ``role`` attribute.
     """
-    page = weights.plain(body)
     if attributes:
         semantic = [
             el
@@ -110,11 +109,9 @@ def _start(
         ]
     else:
         semantic = list(root.iter("article", "main"))
-    candidates = [el for el in semantic if weights.plain(el) >= 0.5 * page]
-    if not candidates:
-        return body
-    # the innermost semantic element that still holds half the page
-    return max(candidates, key=lambda el: sum(1 for _ in el.iterancestors()))
+    # the innermost semantic element that still holds half the page (the first of equals)
+    innermost_first = sorted(semantic, key=_depth, reverse=True)
+    return next((el for el in innermost_first if _holds_half(el, body, weights)), body)
 
 
 def _headline(body: etree._Element) -> etree._Element | None:
@@ -190,6 +187,7 @@ def _drop_link_blocks(node: etree._Element, weights: TextWeights) -> None:
         el
         for el in node.iter("ul", "ol", "p", "div", "dl", "table")
         if el is not node
+        and len(el)  # a link is a descendant
         and next(el.iter("a"), None) is not None
         and weights.total(el) > 0
         and weights.plain(el) == 0
