@@ -85,13 +85,25 @@ def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
         if not children:
             break
         plain -= sum(weights.plain(c) for c in children if c.tag == "h1")  # the title is added on its own
-        best = max(children, key=lambda c: weights.plain(c))
+        if all(weights.most(c) < _DESCEND_SHARE * plain for c in children):
+            break  # no child can hold the share: none needs measuring
+        best = max(children, key=weights.plain)
         if weights.plain(best) < _DESCEND_SHARE * plain or best.tag in _TEXT_BLOCKS or best.tag in _LISTS:
             break
         if best.tag == "table" and not is_layout_table(best):
             break
         node = best
     return node
+
+
+def _depth(el: etree._Element) -> int:
+    return sum(1 for _ in el.iterancestors())
+
+
+def _holds_half(el: etree._Element, page: etree._Element, weights: TextWeights) -> bool:
+    """True when ``el`` holds half the plain text of ``page``, measuring ``page`` no closer than needed."""
+    plain = weights.plain(el)
+    return plain >= 0.5 * weights.most(page) or plain >= 0.5 * weights.total(page) or plain >= 0.5 * weights.plain(page)
 
 
 def _start(
