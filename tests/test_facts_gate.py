@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from monitor.facts import dates, days, extract_facts, routes, status, times, trains
 from monitor.facts.gate import Gated, gated, scope
-from monitor.facts.literals import fold, required_literals, top_branches
+from monitor.facts.literals import digit_opening, fold, required_literals, top_branches
 
 GATED = [
     pytest.param(value, id=f"{module.__name__.rsplit('.', 1)[-1]}.{name}")
@@ -27,6 +27,7 @@ FRAGMENTS = [
     "每周一、三", "운행 중단", "재개", "매주 금요일", "приостановлен", "возобновится", "по средам", "пн, ср",
     "ᲀ", "Σ", "ς", "train", "trains", "ticket sales", "sold out", "via", "through", "between", "and", "—",
     "-", ",", ".", "?", " ", "  ", "\n", "(", ")", "previously", "journey takes 24 hours", "no.", "No. 5",
+    "12.03.2026", "2026年3月12日", "3 марта", "12345", "x7", "٣", "1", "20",
 ]
 texts = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join) | st.text(max_size=40)
 
@@ -92,6 +93,16 @@ def test_required_literals() -> None:
     assert required_literals(re.compile(r"\bas\s+early\s+as\b", re.I)) == (("early", True),)
     assert required_literals(re.compile(r"(?:on\s+)?weekdays")) == (("weekdays", False),)
     assert required_literals(re.compile(r"\bx", re.ASCII)) == (("x", False),)
+
+
+def test_digit_opening() -> None:
+    assert digit_opening(re.compile(r"(?<!\d)(\d{4})[-/.]\d")) == "run"
+    assert digit_opening(re.compile(r"(?<![\d.])(?:19|20)\d\d")) == "run"
+    assert digit_opening(re.compile(r"(?:(\d{4})\s*年)?(\d{1,2})\s*月")) == "digit"
+    assert digit_opening(re.compile(r"(?P<d>\d+)\s*days|(?P<h>\d+)\s*hours")) == "digit"
+    assert digit_opening(re.compile(r"[KT]?\d")) is None
+    assert digit_opening(re.compile(r"\d*x")) is None
+    assert digit_opening(re.compile(r"(?<!\d)\d", re.ASCII)) is None  # other digits may precede
 
 
 def test_top_branches() -> None:

@@ -12,6 +12,10 @@ literals are all absent from a text cannot match anywhere in it; leaving it out
 changes no match. The alternatives that remain, in their order, make a much smaller
 regex (compiled once per combination), and when none remains the regex is not run.
 
+A pattern whose every match opens with a digit is tried only where the text has one
+(`literals.digit_opening`): the engine would otherwise attempt a match at every
+position of the text.
+
 `scope(sentence)` looks up the literals of every gated pattern in a sentence at once;
 a pattern then applied to the sentence or to any part of it (a clause, a route part)
 finds its alternatives there instead of looking again.
@@ -26,7 +30,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-from .literals import Needle, fold, required_literals, top_branches
+from .literals import Needle, digit_opening, fold, required_literals, top_branches
 
 __all__ = ["Gated", "gated", "scope"]
 
@@ -35,6 +39,9 @@ _FEW = 12
 _WORDS = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 _KEY = 3  # characters of a word opener looked up among the openings of a text's words
+# Where a match of a pattern that opens with a digit can start: at any digit, or only at the
+# first digit of a run (each found run is then skipped whole).
+_STARTS = {"digit": re.compile(r"\d"), "run": re.compile(r"\d\d*")}
 
 
 class _Index:
@@ -171,7 +178,8 @@ class Gated:
     Offers the re.Pattern methods the extractor uses, with the same results.
     """
 
-    __slots__ = ("_all", "_always", "_branches", "_few", "_subsets", "_table", "flags", "pattern", "regex")
+    __slots__ = ("_all", "_always", "_branches", "_few", "_starts", "_subsets", "_table", "flags", "pattern",
+                 "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -198,6 +206,8 @@ class Gated:
         few = [(fold(n), 1 << i) for i, needles in enumerate(needles_of) for n, _ in needles]
         self._few = tuple(few) if len(few) <= _FEW else None
         self._subsets: dict[int, re.Pattern[str] | None] = {}
+        opening = digit_opening(regex)
+        self._starts = _STARTS[opening] if opening else None
 
     def __repr__(self) -> str:
         return f"gated({self.regex!r})"
@@ -235,9 +245,35 @@ class Gated:
         regex = current.chosen[self] = self._subset(current.live(self))
         return regex
 
+    def _search(self, regex: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
+        """regex.search, trying a pattern that opens with a digit only where one can start."""
+        if self._starts is None:
+            return regex.search(text, pos)
+        start = self._starts.search(text, pos)
+        while start is not None:
+            found = regex.match(text, start.start())
+            if found is not None:
+                return found
+            start = self._starts.search(text, start.end())
+        return None
+
+    def _finditer(self, regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        """regex.finditer, trying a pattern that opens with a digit only where one can start."""
+        if self._starts is None:
+            return regex.finditer(text)
+        return self._digit_matches(regex, text)
+
+    def _digit_matches(self, regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        """Matches as finditer finds them: each search goes on where the last match ended
+        (a match that opens with a digit is never empty)."""
+        found = self._search(regex, text, 0)
+        while found is not None:
+            yield found
+            found = self._search(regex, text, found.end())
+
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         regex = self._for(text)
-        return regex.search(text, pos) if regex else None
+        return self._search(regex, text, pos) if regex else None
 
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
         regex = self._for(text)
@@ -249,11 +285,20 @@ class Gated:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         regex = self._for(text)
-        return regex.finditer(text) if regex else iter(())
+        return self._finditer(regex, text) if regex else iter(())
 
     def findall(self, text: str) -> list[Any]:
         regex = self._for(text)
-        return regex.findall(text) if regex else []
+        if regex is None:
+            return []
+        if self._starts is None:
+            return regex.findall(text)
+        found = self._finditer(regex, text)
+        if regex.groups == 0:
+            return [m.group(0) for m in found]
+        if regex.groups == 1:
+            return [m.group(1) or "" for m in found]
+        return [m.groups("") for m in found]
 
     def sub(self, repl: str, text: str) -> str:
         regex = self._for(text)

@@ -8,7 +8,7 @@ import re._parser as _parser
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Needle", "fold", "required_literals", "top_branches"]
+__all__ = ["Needle", "digit_opening", "fold", "required_literals", "top_branches"]
 
 # Characters that re.IGNORECASE treats as equal although their lowercase forms differ
 # ("ſ" matches "s", "ı" matches "i", "ς" matches "σ", "ᲀ" matches "в"…): CPython's
@@ -166,3 +166,67 @@ def top_branches(regex: re.Pattern[str]) -> list[str]:
         i += 1
     parts.append(pattern[start:])
     return parts
+
+
+
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_DIGIT_CLASS = [(sre.CATEGORY, sre.CATEGORY_DIGIT)]
+
+
+def _not_after_digit(op: Any, av: Any) -> bool:
+    """Whether a parsed item is a lookbehind that no digit satisfies ("(?<!\\d)", "(?<![\\d.])")."""
+    if op is not sre.ASSERT_NOT or av[0] != -1:
+        return False
+    items = av[1].data
+    return len(items) == 1 and items[0][0] is sre.IN and _DIGIT_CLASS[0] in items[0][1]
+
+
+def _is_digits(op: Any, av: Any) -> bool:
+    """Whether a member of a character class stands only for digits."""
+    if op is sre.CATEGORY:
+        return bool(av is sre.CATEGORY_DIGIT)
+    if op is sre.LITERAL:
+        return chr(av) in "0123456789"
+    return op is sre.RANGE and ord("0") <= av[0] <= av[1] <= ord("9")
+
+
+def _either(*openings: str | None) -> str | None:
+    """The opening of a match that opens in one of several ways."""
+    if None in openings:
+        return None
+    return "digit" if "digit" in openings else "run"
+
+
+def _opening(items: Any, not_after_digit: bool = False) -> str | None:
+    """How every match of a parsed sequence opens: "run" (at the first digit of a run of
+    digits), "digit" (at a digit) or None (elsewhere too, or not known)."""
+    for i, (op, av) in enumerate(items):
+        if op in _ZERO_WIDTH:
+            not_after_digit = not_after_digit or _not_after_digit(op, av)
+            continue
+        opening: str | None = None
+        if op is sre.IN:
+            opening = "digit" if all(_is_digits(*member) for member in av) else None
+        elif op is sre.LITERAL:
+            opening = "digit" if _is_digits(op, av) else None
+        elif op is sre.SUBPATTERN:
+            opening = _opening(av[3].data, not_after_digit)
+        elif op is sre.BRANCH:
+            opening = _either(*(_opening(alt.data, not_after_digit) for alt in av[1]))
+        elif op in _REPEATS:
+            opening = _opening(av[2].data, not_after_digit)
+            if av[0] == 0:  # optional: the match may open with what follows
+                opening = _either(opening, _opening(items[i + 1:], not_after_digit))
+        if opening == "digit" and not_after_digit:
+            return "run"
+        return opening
+    return None
+
+
+def digit_opening(regex: re.Pattern[str]) -> str | None:
+    """Where a match of regex can start: "run" when only at the first digit of a run of
+    digits, "digit" when only at a digit, None when elsewhere too (or under re.ASCII, whose
+    digits are not all of them)."""
+    if regex.flags & re.ASCII:
+        return None
+    return _opening(_parser.parse(regex.pattern, regex.flags).data)
