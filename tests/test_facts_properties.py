@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from monitor.facts import DAYS, STATUSES, compare_facts, extract_facts
 from monitor.facts.dates import find_dates
 from monitor.facts.days import parse_days
+from monitor.facts.text import _CLAUSE_BREAK
 from monitor.facts.times import find_times
 
 EN = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
@@ -134,3 +135,13 @@ def test_parse_days_never_raises(text: str) -> None:
 def test_parse_days_case_folding_look_alikes() -> None:
     assert parse_days("wedneſdays and ſaturdays") == ("Wed", "Sat")
     assert parse_days("ſun-mon") == ("Mon", "Sun")
+
+
+_PLAIN_CLAUSE_BREAK = re.compile(r"[,，;；…]|\s[—–]\s|\bbut\b|\bwhile\b|\bwhereas\b|(?<=[며고])\s")
+clause_texts = st.text(alphabet=list(",，;；… \t\n—–butwhileras며고가xB.W"), max_size=30)
+
+
+@settings(max_examples=500)
+@given(clause_texts)
+def test_clause_breaks_are_those_of_the_plain_alternation(text: str) -> None:
+    assert [m.span() for m in _CLAUSE_BREAK.finditer(text)] == [m.span() for m in _PLAIN_CLAUSE_BREAK.finditer(text)]

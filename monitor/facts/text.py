@@ -44,6 +44,14 @@ _SENTENCE_SPLIT = re.compile(
     r"(?<=[。！？!?])\s*|(?<=[.…])\s+(?=[\"“«(A-ZА-ЯЁ0-9\uac00-\ud7a3\u4e00-\u9fff])"
 )
 
+# Where a sentence breaks into clauses: [,，;；…]|\s[—–]\s|\bbut\b|\bwhile\b|\bwhereas\b|(?<=[며고])\s.
+# Written to open with one class of the characters a break starts with, then the rest of
+# the break behind a lookbehind: the engine then skips straight to those characters
+# instead of trying every alternative at every position.
+_CLAUSE_BREAK = re.compile(
+    r"[,，;；…\sbw](?:(?<=[,，;；…])|(?<=\s)[—–]\s|(?<=\bb)ut\b|(?<=\bw)hile\b|(?<=\bw)hereas\b|(?<=[며고]\s))"
+)
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -114,7 +122,7 @@ def clauses(text: str) -> list[tuple[str, int]]:
     """Clauses of a sentence with their offsets (split at commas, semicolons, dashes, ellipses)."""
     out = []
     start = 0
-    for m in re.finditer(r"[,，;；…]|\s[—–]\s|\bbut\b|\bwhile\b|\bwhereas\b|(?<=[며고])\s", text):
+    for m in _CLAUSE_BREAK.finditer(text):
         out.append((text[start:m.start()], start))
         start = m.end()
     out.append((text[start:], start))
