@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from storage.blobs import DELTA, STANDALONE, BlobStore, StoredBlob
 from storage.db import migrate, open_engine
 from storage.models import Blob, Delivery, Document, Event, SearchEntry, Snapshot, Source
+from storage.queries import in_chunks
 
 __all__ = ["Archive", "DocumentState", "NewEvent", "NewSnapshot", "UnitOfWork"]
 
@@ -110,7 +111,6 @@ _STATE_COLUMNS = (
 )
 _DOCUMENT_STATE = _STATE_COLUMNS.where(Document.source_id == bindparam("source_id"),
                                        Document.url == bindparam("url"))
-_CHUNK = 500  # ids or names per IN (...): well under any database's limit on bound parameters
 
 
 def _state(row: Any) -> DocumentState:
@@ -164,9 +164,8 @@ class UnitOfWork:
         """
         known: dict[str, Source] = {}
         names = [name for name, _, _ in specs]
-        for at in range(0, len(names), _CHUNK):
-            known.update((row.name, row) for row in self.session.scalars(
-                select(Source).where(Source.name.in_(names[at : at + _CHUNK]))))
+        for chunk in in_chunks(names):
+            known.update((row.name, row) for row in self.session.scalars(select(Source).where(Source.name.in_(chunk))))
         rows = []
         for name, kind, url in specs:
             found = known.get(name)
@@ -182,9 +181,8 @@ class UnitOfWork:
     def sources_by_id(self, ids: Sequence[int]) -> dict[int, Source]:
         """Source rows by id, read in one query per few hundred."""
         found: dict[int, Source] = {}
-        for at in range(0, len(ids), _CHUNK):
-            found.update((row.id, row) for row in self.session.scalars(
-                select(Source).where(Source.id.in_(ids[at : at + _CHUNK]))))
+        for chunk in in_chunks(ids):
+            found.update((row.id, row) for row in self.session.scalars(select(Source).where(Source.id.in_(chunk))))
         return found
 
     def source_documents(self, source_ids: Sequence[int]) -> dict[tuple[int, str], DocumentState]:
@@ -194,9 +192,9 @@ class UnitOfWork:
         look each page up on its own.
         """
         found = {}
-        for at in range(0, len(source_ids), _CHUNK):
+        for chunk in in_chunks(source_ids):
             query = _STATE_COLUMNS.join(Source, (Source.id == Document.source_id) & (Source.url == Document.url)) \
-                .where(Document.source_id.in_(source_ids[at : at + _CHUNK]))
+                .where(Document.source_id.in_(chunk))
             for row in self._conn().execute(query):
                 found[(row.source_id, row.url)] = _state(row)
         return found

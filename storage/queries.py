@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.blobs import BlobStore
 from storage.models import Blob, Document, Event, SearchEntry, Snapshot, Source
+
+T = TypeVar("T")
 
 __all__ = [
     "ChangeRecord",
@@ -22,6 +24,7 @@ __all__ = [
     "SourceHealth",
     "body_of",
     "changes",
+    "in_chunks",
     "item_urls",
     "search",
     "snapshot",
@@ -239,7 +242,7 @@ def validators(session: Session, sources: Sequence[str]) -> dict[str, list[Docum
     """ETag / Last-Modified of each live document's newest 200 snapshot, by source name (for conditional
     requests); one query for all the sources of a run."""
     found: dict[str, list[DocumentValidators]] = {name: [] for name in sources}
-    for chunk in _chunks(list(found)):
+    for chunk in in_chunks(list(found)):
         query = (
             select(Source.name, Document.url, Snapshot.headers)
             .join(Source, Source.id == Document.source_id)
@@ -253,8 +256,8 @@ def validators(session: Session, sources: Sequence[str]) -> dict[str, list[Docum
     return found
 
 
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    """``values`` in slices small enough for any database's limit on bound parameters."""
+def in_chunks(values: Sequence[T], size: int = 500) -> list[Sequence[T]]:
+    """``values`` in slices small enough for an ``IN (...)`` under any database's limit on bound parameters."""
     return [values[at : at + size] for at in range(0, len(values), size)]
 
 
