@@ -10,6 +10,7 @@ UTF-8) is distrusted and the next source is tried.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -111,14 +112,19 @@ def _detect(body: bytes) -> Decoded:
     return Decoded(body.decode("utf-8", errors="replace"), "utf-8")
 
 
+def _declared_labels(body: bytes, content_type: str | None) -> Iterator[str | None]:
+    """The charsets the header and then the markup declare (the markup is read only if needed)."""
+    yield http_content_type_encoding(content_type or "")
+    yield html_body_declared_encoding(body)
+
+
 def decode_html(body: bytes, content_type: str | None) -> Decoded:
     """Decode an HTML (or XML) body given its ``Content-Type`` header value, if any."""
     bom_codec, bom = read_bom(body)
     if bom_codec and bom:
         codec = python_codec(bom_codec) or bom_codec
         return Decoded(body[len(bom) :].decode(codec, errors="replace"), codec)
-    declared = [http_content_type_encoding(content_type or ""), html_body_declared_encoding(body)]
-    for label in declared:
+    for label in _declared_labels(body, content_type):
         declared_codec = python_codec(label)
         if declared_codec is None:
             continue
