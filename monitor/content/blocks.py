@@ -113,11 +113,16 @@ class _Writer:
         if s:
             self.buf.append(s)
 
-    def flush(self) -> None:
-        if self.buf:
-            block = _fold("".join(self.buf))
+    def emit(self, text: str) -> None:
+        """Add ``text``, folded, as a block unless it is blank."""
+        if not text.isspace():  # the whitespace between blocks, mostly
+            block = _fold(text)
             if block:
                 self.blocks.append(block)
+
+    def flush(self) -> None:
+        if self.buf:
+            self.emit(self.buf[0] if len(self.buf) == 1 else "".join(self.buf))
             self.buf = []
 
     def block(self, s: str) -> None:
@@ -135,8 +140,7 @@ class _Writer:
             if tag in BLOCK_TAGS:
                 self.flush()
                 if text:
-                    self.buf.append(text)
-                self.flush()
+                    self.emit(text)
             elif text:
                 self.buf.append(text)
             tail = el.tail
