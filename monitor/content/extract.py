@@ -40,7 +40,7 @@ _LISTS = frozenset(["ul", "ol", "dl"])
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
-_HAS_ROLES = etree.XPath("boolean(//@itemprop | //@role)")
+_HAS_ROLES = etree.XPath("boolean(descendant-or-self::*/@itemprop | descendant-or-self::*/@role)")
 
 
 @dataclass(frozen=True)
