@@ -92,6 +92,8 @@ def test_required_literals() -> None:
     assert required_literals(re.compile(r"\d\s*(?:일|日)")) == (("日", False), ("일", False))
     assert required_literals(re.compile(r"\bas\s+early\s+as\b", re.I)) == (("early", True),)
     assert required_literals(re.compile(r"(?:on\s+)?weekdays")) == (("weekdays", False),)
+    assert required_literals(re.compile(r"\d\s+(?:of\s+)?(?:may|june)", re.I)) == (("june", True), ("may", True))
+    assert required_literals(re.compile(r"\d\s+(?:of)?(?:may|june)", re.I)) == (("june", False), ("may", False))
     assert required_literals(re.compile(r"\bx", re.ASCII)) == (("x", False),)
 
 

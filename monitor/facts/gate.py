@@ -39,6 +39,7 @@ _FEW = 12
 _WORDS = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 _KEY = 3  # characters of a word opener looked up among the openings of a text's words
+_OPENINGS = re.compile(rf"\b\w{{{_KEY}}}")  # the first _KEY characters of each word that long
 # Where a match of a pattern that opens with a digit can start: at any digit, or only at the
 # first digit of a run (each found run is then skipped whole).
 _STARTS = {"digit": re.compile(r"\d"), "run": re.compile(r"\d\d*")}
@@ -51,7 +52,7 @@ class _Index:
 
     def __init__(self, text: str) -> None:
         self.folded = fold(text)
-        self.openings = frozenset([w[:_KEY] for w in _WORDS.findall(self.folded) if len(w) >= _KEY])
+        self.openings = frozenset(_OPENINGS.findall(self.folded))
         self.chars = frozenset(self.folded)
 
 

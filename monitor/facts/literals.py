@@ -58,6 +58,20 @@ def _only_spaces(items: Any) -> bool:
     return [(op, av) for op, av in items] == [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_SPACE)])]
 
 
+def _ends_in_spaces(items: Any) -> bool:
+    """Whether every match of a parsed sequence ends with white space ("of\\s+", "this\\s+|next\\s+")."""
+    if not items:
+        return False
+    op, av = items[-1]
+    if op in _REPEATS:
+        return bool(av[0] >= 1 and _only_spaces(av[2].data))
+    if op is sre.SUBPATTERN:
+        return _ends_in_spaces(av[3].data)
+    if op is sre.BRANCH:
+        return all(_ends_in_spaces(alt.data) for alt in av[1])
+    return False
+
+
 def _class_needles(items: Any, opens_word: bool) -> frozenset[Needle] | None:
     """The characters of a class of a few literal characters, each a needle (None for any other class)."""
     if len(items) > _MAX_CLASS or any(op is not sre.LITERAL for op, _ in items):
@@ -90,6 +104,8 @@ def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
         if op in _REPEATS and av[0] >= 1 and _only_spaces(av[2].data):
             boundary = True  # "\\s+word": the word opens after a space
             continue
+        if op in _REPEATS and av[0] == 0 and boundary and _ends_in_spaces(av[2].data):
+            continue  # "\\s+(?:of\\s+)?word": taken or not, the word opens after a space
         inner: frozenset[Needle] | None = None
         if op is sre.SUBPATTERN:
             _, add_flags, del_flags, sub = av
