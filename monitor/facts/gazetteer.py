@@ -136,22 +136,21 @@ class Gazetteer:
         return found
 
     def _word_mentions(self, text: str) -> list[Mention]:
+        lowered = [word.lower() for word in _WORD.findall(text)]
+        if self._first_words.isdisjoint(lowered):  # many sentences name no station
+            return []
         tokens = list(_WORD.finditer(text))
-        lowered = [t.group(0).lower() for t in tokens]
         out = []
-        i = 0
-        while i < len(tokens):
-            if lowered[i] not in self._first_words:
-                i += 1
+        after = 0  # the first word a mention may open at (words of the last one are taken)
+        for i, word in enumerate(lowered):
+            if i < after or word not in self._first_words:
                 continue
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                key = tuple(lowered[i:i + size])
-                name = self._words.get(key)
+                name = self._words.get(tuple(lowered[i:i + size]))
                 if name is not None:
                     out.append(Mention(tokens[i].start(), tokens[i + size - 1].end(), name))
-                    i += size - 1
+                    after = i + size
                     break
-            i += 1
         return out
 
     def _substring_mentions(self, text: str) -> list[Mention]:
