@@ -181,11 +181,28 @@ def clause_status(clause: str, *, dated: bool) -> str | None:
     ticketing = _TICKETING.search(clause)
     if ticketing and not _RAIL.search(clause):
         return None  # "ticket sales are suspended" is not the train
-    stop = _SUSPENDED.search(clause) or _CANCELLED.search(clause)
+    # Each pattern is searched once: a clause is tested against most of them.
+    suspended = _SUSPENDED.search(clause)
+    cancelled = _CANCELLED.search(clause)
+    stop = suspended or cancelled
     if ticketing and stop and ticketing.start() < stop.start():
         return None  # "online ticket sales for the train are suspended"
-    if _DEFERRED.search(clause) and not _SUSPENDED.search(clause):
+    if not suspended and _DEFERRED.search(clause):
         return None
+    if _NOT_A_SERVICE.search(clause):
+        return None
+    negated = bool(_NEGATED.search(clause))
+    if cancelled and not negated:
+        return "cancelled"
+    if _RESUMED.search(clause) and not negated:
+        if not dated and (_PLANNED.search(clause) or _FUTURE.search(clause)):
+            return "planned"
+        return "operating"
+    if suspended:
+        return None if _NOT_SUSPENDED.search(clause) else "suspended"
+    if negated or not _RUNS.search(clause):
+        return None
+    return "planned" if not dated and _PLANNED.search(clause) else "operating"
     if _NOT_A_SERVICE.search(clause):
         return None
     negated = bool(_NEGATED.search(clause))
