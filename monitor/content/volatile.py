@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = ["VOLATILE_PATTERNS", "mask_volatile", "volatile_spans"]
 
@@ -32,27 +33,24 @@ _AMPM = r"(?:[^\S\n]*(?:[ap]\.?m\.?))?"
 _ZONE = r"(?:[^\S\n]*(?:z|utc|gmt|(?-i:[A-Z]{2,5})|[+-]\d{2}:?\d{2})(?![a-z]))?"
 _STAMP_SEP = r"(?:[^\S\n]*(?:t|,|[^\S\n]|at|在|于)[^\S\n]*|(?<=日)|(?<=일)[^\S\n]*)"
 
-_CLOCK = re.compile(
+_CLOCK = (
     rf"{_DATE}{_WEEKDAY}{_STAMP_SEP}[^\S\n]*(?:(?:上午|下午|오전|오후)[^\S\n]*)?{_TIME}{_AMPM}{_ZONE}"
-    rf"|{_TIME}{_AMPM}{_ZONE}[^\S\n]*,?[^\S\n]*{_DATE}",
-    re.IGNORECASE,
+    rf"|{_TIME}{_AMPM}{_ZONE}[^\S\n]*,?[^\S\n]*{_DATE}"
 )
-_TODAY = re.compile(
+_TODAY = (
     rf"(?:今天是|今天|今日|today is|today|сегодня|오늘은?)[^\S\n]*[:：]?[^\S\n]*{_DATE}{_WEEKDAY}"
-    r"(?:[^\S\n]*(?:星期|周|週)[一二三四五六日天])?(?:[^\S\n]*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))?",
-    re.IGNORECASE,
+    r"(?:[^\S\n]*(?:星期|周|週)[一二三四五六日天])?(?:[^\S\n]*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))?"
 )
-_RELATIVE = re.compile(
+_RELATIVE = (
     r"\b\d+[^\S\n]*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)[^\S\n]+ago\b"
     r"|\bjust now\b|\ban? (?:minute|hour|day|week|month|year) ago\b"
     r"|\d+[^\S\n]*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|年)前|刚刚|剛剛"
     r"|\d+[^\S\n]*(?:초|분|시간|일|주|개월|년)[^\S\n]*전(?![가-힣])|방금[^\S\n]*전?"
     r"|\d+[^\S\n]*(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?|год(?:а)?|лет)[^\S\n]+назад"
-    r"|только что",
-    re.IGNORECASE,
+    r"|только что"
 )
 _NUM = r"\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+"
-_COUNTER = re.compile(
+_COUNTER = (
     rf"(?:浏览量|浏览次数|浏览|阅读量|阅读数|阅读次数|阅读|点击量|点击数|点击次数|点击率|点击|访问量|访问次数|网站访问量|"
     rf"人气|热度|瀏覽次數|瀏覽|閱讀|點擊|評論|评论|"
     rf"views?|page ?views|hits|visits|reads|visitors?|comments?|likes|shares|"
@@ -63,25 +61,21 @@ _COUNTER = re.compile(
     rf"次浏览|次阅读|人阅读|"
     rf"人浏览|명 ?읽음|просмотр(?:ов|а)?|прочтени[йяе])\b"
     rf"|(?:您是本站第|你是本站第|您是第|本站第|第)[^\S\n]*(?:{_NUM})[^\S\n]*(?:位访客|位访问者|位來訪者|名访客|位浏览者)"
-    rf"|viewed[^\S\n]+(?:{_NUM})[^\S\n]+times|visitor[^\S\n]*(?:no\.?|number|#)[^\S\n]*(?:{_NUM})",
-    re.IGNORECASE,
+    rf"|viewed[^\S\n]+(?:{_NUM})[^\S\n]+times|visitor[^\S\n]*(?:no\.?|number|#)[^\S\n]*(?:{_NUM})"
 )
-_HEX_TOKEN = re.compile(
+_HEX_TOKEN = (
     r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}(?![0-9A-Za-z])"
     r"|(?<![0-9A-Za-z])(?=[0-9A-F]*[A-F])(?=[0-9A-F]*\d)[0-9A-F]{16,}(?![0-9A-Za-z])"
     r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
-    r"|(?:sessid|sessionid|session_id|jsessionid|phpsessid|sid|csrf|token)[^\S\n]*[=:][^\S\n]*[\w-]{6,}",
-    re.IGNORECASE,
+    r"|(?:sessid|sessionid|session_id|jsessionid|phpsessid|sid|csrf|token)[^\S\n]*[=:][^\S\n]*[\w-]{6,}"
 )
-_COPYRIGHT = re.compile(
+_COPYRIGHT = (
     r"(?:©|\(c\)|copyright|版权所有|版權所有|저작권|все права защищены)[^\S\n]*[:：]?[^\S\n]*(?:©[^\S\n]*)?"
-    r"(?:(?:19|20)\d\d[^\S\n]*(?:[-–—~～][^\S\n]*(?:19|20)\d\d)?)",
-    re.IGNORECASE,
+    r"(?:(?:19|20)\d\d[^\S\n]*(?:[-–—~～][^\S\n]*(?:19|20)\d\d)?)"
 )
-_YEAR_RANGE_RIGHTS = re.compile(
+_YEAR_RANGE_RIGHTS = (
     r"(?:19|20)\d\d[^\S\n]*[-–—~～][^\S\n]*(?:19|20)\d\d"
-    r"(?=[^\S\n]*\S{0,40}?(?:版权所有|版權所有|all rights reserved|все права))",
-    re.IGNORECASE,
+    r"(?=[^\S\n]*\S{0,40}?(?:版权所有|版權所有|all rights reserved|все права))"
 )
 
 
@@ -90,23 +84,19 @@ class _Rule:
     """A volatile pattern, tried only in a window around each occurrence of a lower-case anchor word."""
 
     name: str
-    pattern: re.Pattern[str]
+    source: str  # the pattern, matched case-insensitively
     anchors: tuple[str, ...]
     before: int
     after: int
     need: re.Pattern[str] | None = None  # the window must contain this for the pattern to be tried
     need_also: re.Pattern[str] | None = None  # ... and this
 
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern: compiled on first use, as the large ones take milliseconds each."""
+        return re.compile(self.source, re.IGNORECASE)
 
-VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("today", _TODAY),
-    ("clock", _CLOCK),
-    ("relative", _RELATIVE),
-    ("counter", _COUNTER),
-    ("token", _HEX_TOKEN),
-    ("copyright", _COPYRIGHT),
-    ("copyright", _YEAR_RANGE_RIGHTS),
-)
+
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Every clock holds a time of day, and every time of day holds one of these.
 _TIME_CORE = re.compile(r"\d:\d|\d[時时]\d|\d시")
@@ -141,6 +131,16 @@ _RULES = (
         "copyright", _YEAR_RANGE_RIGHTS, ("版权所有", "版權所有", "all rights reserved", "все права"), 60, 0
     ),
 )
+
+
+VOLATILE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...]  # made by __getattr__, when first asked for
+
+
+def __getattr__(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``VOLATILE_PATTERNS``: (kind, regex) of every rule, compiled only when asked for."""
+    if name == "VOLATILE_PATTERNS":
+        return tuple((rule.name, rule.pattern) for rule in _RULES)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # An ASCII text holds none of the other anchor words.
@@ -211,7 +211,7 @@ def _hex_words(text: str, low: str, keywords: list[int]) -> list[tuple[int, int,
         word = low[start:end]
         if len(word) < 8 or word.isalpha() or not _HAS_DIGIT.search(word):  # letters only: no digit
             continue
-        for match in _HEX_TOKEN.finditer(text, start, end):
+        for match in _TOKEN_RULE.pattern.finditer(text, start, end):
             spans.append((match.start(), match.end(), "token"))
     return spans
 
