@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from monitor.content.volatile import mask_volatile
 
@@ -32,13 +32,17 @@ _SPECIAL = frozenset(map(chr, _TABLE))
 _ASCII_BYTES = bytes(range(128))
 _NUMERO = "\ue000"
 _CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_HAS_CJK = re.compile(f"[{_CJK}]")
-_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 
 
 def _non_ascii(text: str) -> str:
     """The non-ASCII characters of ``text``, in order (a byte scan is far cheaper than a regex)."""
     return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
+@cache
+def _cjk() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A CJK character, and spaces next to one: compiled on first use, as these classes take milliseconds."""
+    return re.compile(f"[{_CJK}]"), re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 
 
 @lru_cache(maxsize=256)
@@ -108,6 +112,8 @@ def comparison_key(text: str, *, normalized: bool = False) -> str:
     if not (normalized and _is_fixed_point(text)):
         text = normalize_text(text)
     masked = mask_volatile(text)
-    if not text.isascii() and _HAS_CJK.search(_non_ascii(masked)):  # the masks themselves are not CJK
-        masked = _CJK_SPACE.sub("", masked)
+    if not text.isascii():
+        has_cjk, cjk_space = _cjk()
+        if has_cjk.search(_non_ascii(masked)):  # the masks themselves are not CJK
+            masked = cjk_space.sub("", masked)
     return masked.replace(BLOCK_SEPARATOR, "\n")
