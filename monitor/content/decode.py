@@ -13,7 +13,6 @@ import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import charset_normalizer
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -103,6 +102,8 @@ def _detect(body: bytes) -> Decoded:
     text = _strict(body, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8")
+    import charset_normalizer  # a heavy import, needed only when no declared charset will do
+
     best = charset_normalizer.from_bytes(body[:_DETECT_LIMIT]).best()
     codec = python_codec(best.encoding) if best is not None else None
     if codec:

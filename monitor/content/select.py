@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from lxml import etree
-from lxml.cssselect import CSSSelector, SelectorError
 
 __all__ = ["SelectorSyntaxError", "compile_selector", "select", "split_ignore"]
 
@@ -27,6 +26,8 @@ class SelectorSyntaxError(ValueError):
 @lru_cache(maxsize=256)
 def compile_selector(expr: str) -> etree.XPath:
     """Compile a CSS selector or an ``xpath:`` expression to an XPath object."""
+    from lxml.cssselect import CSSSelector, SelectorError  # imports cssselect, needed only here
+
     expr = expr.strip()
     try:
         if expr.startswith(XPATH_PREFIX):
