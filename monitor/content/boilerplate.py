@@ -191,8 +191,10 @@ _LABEL_TEXT_CHARS = 600
 _LABEL_SCAN_CHARS = 160  # labels and notices say what they are at the start
 
 
-def _label_hint(start: str) -> bool:
-    """True when ``start``, lower-cased, may begin an ad label, a prev/next line or a notice."""
+@lru_cache(maxsize=4096)
+def _label_hint(text: str) -> bool:
+    """True when ``text`` may be an ad label, a prev/next line or a notice (cells and menus repeat)."""
+    start = text[:_LABEL_SCAN_CHARS].lower()
     for word in _ASCII_LABEL_WORDS:
         if word in start:
             return True
@@ -235,7 +237,7 @@ def _candidate(el: etree._Element, weights: TextWeights) -> etree._Element | Non
     if attrs and _marked(tag, dict(attrs)):
         return el
     text = el.text
-    if text and len(text) < _LABEL_TEXT_CHARS and _label_hint(text[:_LABEL_SCAN_CHARS].lower()):
+    if text and len(text) < _LABEL_TEXT_CHARS and _label_hint(text):
         return _labelled_box(el, weights)
     return None
 
