@@ -155,10 +155,9 @@ class _Writer:
             if caption is not None:
                 self.block(_inline_text(caption))
             for row in _rows(el):
-                cells = [_inline_text(c) for c in row if c.tag in ("td", "th")]
-                cells = [c for c in cells if c]
+                cells = [text for c in row if c.tag in ("td", "th") and (text := _inline_text(c))]
                 if cells:
-                    self.block(CELL_SEPARATOR.join(cells))
+                    self.blocks.append(CELL_SEPARATOR.join(cells))
         else:
             is_block = tag in BLOCK_TAGS
             if is_block:
