@@ -7,6 +7,7 @@ any change to what the text is made from gives another anchor.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +103,15 @@ def _outside_noise(html: str) -> str | None:
     return etree.tostring(root, encoding="unicode", method="html")
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
+# A `select` region carries no anchor, and a page with no body has nowhere to put noise.
+ANCHORED = [c for c in CASES if not c.get("select") and _outside_noise(c["html"]) is not None]
+
+
+@pytest.mark.parametrize("case", ANCHORED, ids=lambda c: c["name"])
 def test_equal_anchors_mean_equal_texts(case: dict[str, Any]) -> None:
-    if case.get("select"):
-        pytest.skip("a `select` region carries no anchor")
     ignore = case.get("ignore", ())
     noisy = _outside_noise(case["html"])
-    if noisy is None:
-        pytest.skip("no body")
+    assert noisy is not None
     first = extract_text(case["html"], ignore_selectors=ignore, anchor_salt=SALT)
     second = extract_text(noisy, ignore_selectors=ignore, anchor_salt=SALT)
     if first.anchor is not None and first.anchor == second.anchor:
@@ -134,6 +136,6 @@ def _eval_steps() -> list[tuple[str, list[Path]]]:
 @pytest.mark.parametrize(("name", "files"), _eval_steps() or [("none", [])], ids=lambda x: str(x)[:60])
 def test_equal_anchors_mean_equal_texts_across_a_sites_versions(name: str, files: list[Path]) -> None:
     read = [extract_text(f.read_text(encoding="utf-8"), anchor_salt=SALT) for f in files]
-    for before, after in zip(read, read[1:], strict=False):
+    for before, after in pairwise(read):
         if before.anchor is not None and before.anchor == after.anchor:
             assert after.text == before.text and after.title == before.title, name
