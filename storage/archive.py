@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from storage.blobs import DELTA, STANDALONE, BlobStore, StoredBlob
+from storage.blobs import STANDALONE, BlobStore, StoredBlob
 from storage.db import migrate, open_engine
 from storage.models import Blob, Delivery, Document, Event, SearchEntry, Snapshot, Source
 from storage.queries import in_chunks
@@ -298,7 +298,7 @@ def _handle(blob_id: int | None, codec: str | None, base_id: int | None,
             keyframe_zstd: bytes | None = None) -> StoredBlob | None:
     if blob_id is None:
         return None
-    return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id, keyframe_zstd)
+    return StoredBlob.of(blob_id, codec or "", base_id, keyframe_zstd)
 
 
 class Archive:

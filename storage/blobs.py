@@ -43,6 +43,11 @@ class StoredBlob:
     keyframe_id: int
     keyframe_zstd: bytes | None = None  # the keyframe's stored (standalone) bytes, when read along with the handle
 
+    @classmethod
+    def of(cls, blob_id: int, codec: str, base_id: int | None, keyframe_zstd: bytes | None = None) -> StoredBlob:
+        """The handle of a stored row: a delta's keyframe is its base, a standalone blob is its own."""
+        return cls(blob_id, base_id if codec == DELTA and base_id else blob_id, keyframe_zstd)
+
 
 class BlobStore:
     """Reads and writes blobs inside the caller's session (and transaction)."""
@@ -99,7 +104,7 @@ class BlobStore:
         if row is None:
             return None
         blob_id, codec, base_id = row
-        return StoredBlob(blob_id, base_id if codec == DELTA and base_id else blob_id)
+        return StoredBlob.of(blob_id, codec, base_id)
 
     def get(self, blob_id: int, *, verify: bool = True) -> bytes:
         """The original bytes of a blob (``verify=False``: see ``_keyframe``)."""
