@@ -40,6 +40,7 @@ _LISTS = frozenset(["ul", "ol", "dl"])
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
+_MIN_TITLE_HEADLINE = 8  # characters: a title part this short is a site name, not a headline
 _HAS_ROLES = etree.XPath("boolean(descendant-or-self::*/@itemprop | descendant-or-self::*/@role)")
 
 
@@ -126,18 +127,30 @@ def _start(
     return next((el for el in innermost_first if _holds_half(el, body, weights)), body)
 
 
-def _headline(body: etree._Element) -> etree._Element | None:
-    """The first real ``<h1>`` of the page (not a logo, not in a menu, sidebar or footer)."""
+def _headline(root: etree._Element, body: etree._Element) -> etree._Element | None:
+    """The page's headline element: its first real ``<h1>`` (not a logo, not in a menu, sidebar
+    or footer); on a page without one, the first ``<h2>``/``<h3>`` that repeats the lead part of
+    the ``<title>`` (a news page that keeps ``<h1>`` for its masthead or has none at all)."""
     for h1 in body.iter("h1"):
-        if any(a.tag in ("nav", "aside", "footer") for a in h1.iterancestors()):
-            continue
-        near = (h1, h1.getparent())
-        marks = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}" for e in near if e is not None)
-        if _LOGO.search(marks):
-            continue
-        if "".join(h1.itertext()).strip():
+        if _is_headline(h1):
             return h1
+    title_el = root.find(".//title")
+    raw = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""
+    leads = {p.strip() for p in _TITLE_SEPARATORS.split(raw) if len(p.strip()) >= _MIN_TITLE_HEADLINE}
+    if not leads:
+        return None
+    for heading in body.iter("h2", "h3"):
+        if " ".join("".join(heading.itertext()).split()) in leads and _is_headline(heading):
+            return heading
     return None
+
+
+def _is_headline(heading: etree._Element) -> bool:
+    if any(a.tag in ("nav", "aside", "footer") for a in heading.iterancestors()):
+        return False
+    near = (heading, heading.getparent())
+    marks = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}" for e in near if e is not None)
+    return not _LOGO.search(marks) and bool("".join(heading.itertext()).strip())
 
 
 def _title(root: etree._Element, headline: etree._Element | None) -> str:
@@ -251,7 +264,7 @@ def extract_text(
     body = root.find("body")
     if body is None:
         body = root
-    headline = _headline(body)
+    headline = _headline(root, body)
     published = find_published(root, body, headline)
     if select:
         blocks = _selected_blocks(root, select)
