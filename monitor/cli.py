@@ -21,7 +21,7 @@ from monitor.exceptions import ConfigError, RailwatchError
 from monitor.logs import configure_logging
 from storage.exceptions import StorageError
 
-__all__ = ["main"]
+__all__ = ["main", "settle_heap"]
 
 EXIT_USAGE = 2
 EXIT_SOURCES_FAILED = 3
@@ -50,6 +50,18 @@ def main(ctx: click.Context, config_path: Path | None, db_url: str | None, verbo
     """Watch notices about cross-border rail services and report what changed."""
     configure_logging(verbose)
     ctx.obj = AppContext(config_path or DEFAULT_CONFIG, config_path is not None, db_url)
+    if ctx.invoked_subcommand != "check":  # check settles once its crawl machinery is loaded
+        settle_heap()
+
+
+def settle_heap() -> None:
+    """Turn the cyclic garbage collector on (:mod:`monitor.launch` starts without it).
+
+    What is loaded by now (modules, configuration) lives as long as the process: it is
+    frozen out of the collector's walks first.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 @main.command()
@@ -79,9 +91,7 @@ def check(app: AppContext, sources: tuple[str, ...]) -> None:
         if name not in {source.name for source in config.sources}:
             raise ConfigError(f"{app.config_path}: no source named {name!r}")
     archive = app.archive()
-    # What is loaded by now (modules, configuration) lives as long as the process: the
-    # cyclic garbage collector need not walk it again at each full collection.
-    gc.freeze()
+    settle_heap()
     with CheckProgress(enabled=sys.stdout.isatty()) as progress:
         report = run_check(config, archive, sources, progress=progress.advance)
     print_summary(report, terminal=sys.stdout.isatty())
