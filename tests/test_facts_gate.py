@@ -86,25 +86,25 @@ def test_unusual_case_folds_still_match() -> None:
 
 
 def test_required_literals() -> None:
-    assert required_literals(re.compile(r"\bcould\b|\bmight\b", re.I)) == (("could", True), ("might", True))
-    assert required_literals(re.compile(r"[A-Z]\d{1,4}")) is None
-    assert required_literals(re.compile(r"[KTZ]\d{1,4}")) == (("K", False), ("T", False), ("Z", False))
-    assert required_literals(re.compile(r"\d\s*(?:일|日)")) == (("日", False), ("일", False))
-    assert required_literals(re.compile(r"\bas\s+early\s+as\b", re.I)) == (("early", True),)
-    assert required_literals(re.compile(r"(?:on\s+)?weekdays")) == (("weekdays", False),)
-    assert required_literals(re.compile(r"\d\s+(?:of\s+)?(?:may|june)", re.I)) == (("june", True), ("may", True))
-    assert required_literals(re.compile(r"\d\s+(?:of)?(?:may|june)", re.I)) == (("june", False), ("may", False))
-    assert required_literals(re.compile(r"\bx", re.ASCII)) == (("x", False),)
+    assert required_literals(r"\bcould\b|\bmight\b", re.I) == (("could", True), ("might", True))
+    assert required_literals(r"[A-Z]\d{1,4}") is None
+    assert required_literals(r"[KTZ]\d{1,4}") == (("K", False), ("T", False), ("Z", False))
+    assert required_literals(r"\d\s*(?:일|日)") == (("日", False), ("일", False))
+    assert required_literals(r"\bas\s+early\s+as\b", re.I) == (("early", True),)
+    assert required_literals(r"(?:on\s+)?weekdays") == (("weekdays", False),)
+    assert required_literals(r"\d\s+(?:of\s+)?(?:may|june)", re.I) == (("june", True), ("may", True))
+    assert required_literals(r"\d\s+(?:of)?(?:may|june)", re.I) == (("june", False), ("may", False))
+    assert required_literals(r"\bx", re.ASCII) == (("x", False),)
 
 
 def test_digit_opening() -> None:
-    assert digit_opening(re.compile(r"(?<!\d)(\d{4})[-/.]\d")) == "run"
-    assert digit_opening(re.compile(r"(?<![\d.])(?:19|20)\d\d")) == "run"
-    assert digit_opening(re.compile(r"(?:(\d{4})\s*年)?(\d{1,2})\s*月")) == "digit"
-    assert digit_opening(re.compile(r"(?P<d>\d+)\s*days|(?P<h>\d+)\s*hours")) == "digit"
-    assert digit_opening(re.compile(r"[KT]?\d")) is None
-    assert digit_opening(re.compile(r"\d*x")) is None
-    assert digit_opening(re.compile(r"(?<!\d)\d", re.ASCII)) is None  # other digits may precede
+    assert digit_opening(r"(?<!\d)(\d{4})[-/.]\d") == "run"
+    assert digit_opening(r"(?<![\d.])(?:19|20)\d\d") == "run"
+    assert digit_opening(r"(?:(\d{4})\s*年)?(\d{1,2})\s*月") == "digit"
+    assert digit_opening(r"(?P<d>\d+)\s*days|(?P<h>\d+)\s*hours") == "digit"
+    assert digit_opening(r"[KT]?\d") is None
+    assert digit_opening(r"\d*x") is None
+    assert digit_opening(r"(?<!\d)\d", re.ASCII) is None  # other digits may precede
 
 
 def test_top_branches() -> None:

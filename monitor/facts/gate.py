@@ -30,7 +30,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-from .literals import Needle, digit_opening, fold, required_literals, top_branches
+from .literals import Needle, analyse, either, fold, top_branches
 
 __all__ = ["Gated", "gated", "scope"]
 
@@ -190,11 +190,10 @@ class Gated:
         self._table = _Table()
         self._all = (1 << len(self._branches)) - 1
         self._always = 0
-        needles_of: list[tuple[Needle, ...]] = []
-        for index, branch in enumerate(self._branches):
+        # Each alternative is parsed once, for its literals and its opening alike.
+        analysed = [analyse(branch, regex.flags) for branch in self._branches]
+        for index, (needles, _) in enumerate(analysed):
             bit = 1 << index
-            needles = required_literals(re.compile(branch, regex.flags))
-            needles_of.append(needles or ())
             if needles is None:
                 self._always |= bit
                 continue
@@ -204,10 +203,10 @@ class Gated:
                 self._table.add(needle, bit)
                 _ALL.add(needle, number)
         # A handful of literals are looked for directly, without indexing the text.
-        few = [(fold(n), 1 << i) for i, needles in enumerate(needles_of) for n, _ in needles]
+        few = [(fold(n), 1 << i) for i, (needles, _) in enumerate(analysed) for n, _ in needles or ()]
         self._few = tuple(few) if len(few) <= _FEW else None
         self._subsets: dict[int, re.Pattern[str] | None] = {}
-        opening = digit_opening(regex)
+        opening = either(*(branch.opening for branch in analysed))
         self._starts = _STARTS[opening] if opening else None
 
     def __repr__(self) -> str:

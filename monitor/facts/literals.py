@@ -6,9 +6,9 @@ import re
 import re._constants as sre
 import re._parser as _parser
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["Needle", "digit_opening", "fold", "required_literals", "top_branches"]
+__all__ = ["Branch", "Needle", "analyse", "digit_opening", "either", "fold", "required_literals", "top_branches"]
 
 # Characters that re.IGNORECASE treats as equal although their lowercase forms differ
 # ("ſ" matches "s", "ı" matches "i", "ς" matches "σ", "ᲀ" matches "в"…): CPython's
@@ -131,21 +131,27 @@ def _needles(items: Any, opens_word: bool = False) -> frozenset[Needle] | None:
     return _best(candidates)
 
 
-def required_literals(regex: re.Pattern[str]) -> tuple[Needle, ...] | None:
-    """Literals of which every match of regex contains one, each with whether it opens a word.
+def _required(parsed: Any) -> tuple[Needle, ...] | None:
+    """The needles of a parsed pattern (see `required_literals`)."""
+    found = _needles(parsed.data)
+    if found is None:
+        return None
+    flags = parsed.state.flags
+    if flags & re.ASCII:  # its \\b is not the boundary of a word of any script
+        found = frozenset((n, False) for n, _ in found)
+    if flags & re.IGNORECASE:
+        found = frozenset((fold(n), w) for n, w in found)
+    return tuple(sorted(found))
+
+
+def required_literals(pattern: str, flags: int = 0) -> tuple[Needle, ...] | None:
+    """Literals of which every match of the pattern contains one, each with whether it opens a word.
 
     Literals of a case-insensitive pattern are folded. None when the pattern has no
     such literals (a character class, say, opens every branch); such a regex is
     always run.
     """
-    found = _needles(_parser.parse(regex.pattern, regex.flags).data)
-    if found is None:
-        return None
-    if regex.flags & re.ASCII:  # its \\b is not the boundary of a word of any script
-        found = frozenset((n, False) for n, _ in found)
-    if regex.flags & re.IGNORECASE:
-        found = frozenset((fold(n), w) for n, w in found)
-    return tuple(sorted(found))
+    return _required(_parser.parse(pattern, flags))
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
@@ -206,8 +212,8 @@ def _is_digits(op: Any, av: Any) -> bool:
     return op is sre.RANGE and ord("0") <= av[0] <= av[1] <= ord("9")
 
 
-def _either(*openings: str | None) -> str | None:
-    """The opening of a match that opens in one of several ways."""
+def either(*openings: str | None) -> str | None:
+    """The opening of a match that opens in one of several ways (of a pattern, in any of its alternatives')."""
     if None in openings:
         return None
     return "digit" if "digit" in openings else "run"
@@ -228,21 +234,39 @@ def _opening(items: Any, not_after_digit: bool = False) -> str | None:
         elif op is sre.SUBPATTERN:
             opening = _opening(av[3].data, not_after_digit)
         elif op is sre.BRANCH:
-            opening = _either(*(_opening(alt.data, not_after_digit) for alt in av[1]))
+            opening = either(*(_opening(alt.data, not_after_digit) for alt in av[1]))
         elif op in _REPEATS:
             opening = _opening(av[2].data, not_after_digit)
             if av[0] == 0:  # optional: the match may open with what follows
-                opening = _either(opening, _opening(items[i + 1:], not_after_digit))
+                opening = either(opening, _opening(items[i + 1:], not_after_digit))
         if opening == "digit" and not_after_digit:
             return "run"
         return opening
     return None
 
 
-def digit_opening(regex: re.Pattern[str]) -> str | None:
-    """Where a match of regex can start: "run" when only at the first digit of a run of
+def _digit_opening(parsed: Any) -> str | None:
+    """The opening of a parsed pattern (see `digit_opening`)."""
+    if parsed.state.flags & re.ASCII:
+        return None
+    return _opening(parsed.data)
+
+
+def digit_opening(pattern: str, flags: int = 0) -> str | None:
+    """Where a match of the pattern can start: "run" when only at the first digit of a run of
     digits, "digit" when only at a digit, None when elsewhere too (or under re.ASCII, whose
     digits are not all of them)."""
-    if regex.flags & re.ASCII:
-        return None
-    return _opening(_parser.parse(regex.pattern, regex.flags).data)
+    return _digit_opening(_parser.parse(pattern, flags))
+
+
+class Branch(NamedTuple):
+    """One alternative of a pattern: its needles (`required_literals`) and opening (`digit_opening`)."""
+
+    needles: tuple[Needle, ...] | None
+    opening: str | None
+
+
+def analyse(pattern: str, flags: int = 0) -> Branch:
+    """Needles and opening of a pattern, from one parse of it."""
+    parsed = _parser.parse(pattern, flags)
+    return Branch(_required(parsed), _digit_opening(parsed))
