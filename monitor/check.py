@@ -57,7 +57,10 @@ def run_check(config: Config, archive: Archive, names: Sequence[str] = (), *,
     sources = select_sources(config, names)
     recorder = ArchiveRecorder(archive, config)
     recorder.begin(sources)
-    run_crawl(config, plan_sources(archive, sources), recorder, progress=progress)
+    try:
+        run_crawl(config, plan_sources(archive, sources), recorder, progress=progress)
+    finally:
+        recorder.flush()  # what was fetched is kept, however the crawl ended
     outcomes = recorder.finish()
     delivered = Deliverer(config, archive).run()
     return CheckReport(tuple(outcomes), time.monotonic() - started, delivered)

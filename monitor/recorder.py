@@ -8,6 +8,11 @@ Baseline rule (SPEC.md): the first successful check of a source records
 everything and announces nothing; after it, an item first seen in a listing
 is announced (``new``) with its first successful snapshot.
 
+Answers that read as their document's latest snapshot (the usual case: nothing but
+noise changed) are written in groups, one transaction for up to ``_GROUP`` of them
+(:meth:`ArchiveRecorder.flush`); any other write goes after the group before it. They
+owe no event, so a crash that loses a group loses only fetches the next run makes again.
+
 Confirmation: before a page is recorded, the crawl asks
 :meth:`ArchiveRecorder.needs_confirmation`; a page whose comparison key
 differs from its latest snapshot's is fetched once more, and what differs
@@ -21,6 +26,7 @@ document for ``railwatch history``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +46,8 @@ __all__ = ["ArchiveRecorder", "SourceOutcome"]
 
 log = logging.getLogger(__name__)
 GONE = (404, 410)
+_GROUP = 64  # unchanged answers written in one transaction
+_GROUP_SECONDS = 2.0  # … or fewer, once the first of them has waited this long
 
 
 @dataclass
@@ -79,6 +87,8 @@ class ArchiveRecorder:
         self._readings: dict[tuple[str, str], tuple[bytes, Reading | Unchanged]] = {}  # read by needs_confirmation
         # The state of each source's own document, read at `begin`; taken (popped) by the first write.
         self._documents: dict[tuple[int, str], DocumentState] = {}
+        self._unwritten: list[tuple[DocumentState, FetchedPage, Unchanged]] = []  # see flush
+        self._unwritten_since = 0.0
 
     def begin(self, sources: list[SourceConfig]) -> None:
         """Register the sources of this run and note which still await their baseline."""
@@ -136,8 +146,23 @@ class ArchiveRecorder:
         with self.archive.unit() as unit:
             return self._judge(unit, doc, reading, rules).changed
 
+    def flush(self) -> None:
+        """Write the unchanged answers held back so far, in one transaction."""
+        if not self._unwritten:
+            return
+        group, self._unwritten = self._unwritten, []
+        try:
+            with self.archive.unit() as unit:
+                for doc, item, reading in group:
+                    self._unchanged(unit, doc, item, reading)
+        except Exception as exc:  # each page of the group failed; the other sources go on
+            log.exception("recording %d unchanged pages failed", len(group))
+            for _, item, _ in group:
+                self.outcomes[item.source].errors.append(f"{item.url}: recording failed: {exc}")
+
     def finish(self) -> list[SourceOutcome]:
         """Update each source's health and close the baseline of sources checked for the first time."""
+        self.flush()
         self._readings.clear()
         self._documents.clear()
         now = self.clock()
@@ -194,6 +219,10 @@ class ArchiveRecorder:
         source_id, baseline_at = self._sources[item.source]
         baselined = baseline_at is not None
         source = self.config.source(item.source)
+        if self._held_back(source_id, source, item):
+            outcome.fetched += 1
+            return 0
+        self.flush()
         with self.archive.unit() as unit:
             doc = self._document(unit, source_id, item.url, item.role, item.fetched_at)
             if item.status == 304:
@@ -218,6 +247,28 @@ class ArchiveRecorder:
                 unit.touch(doc.id, item.fetched_at, checked=True)
                 return 0
             return self._content(unit, source_id, source, doc, item, reading, baselined, appeared)
+
+    def _held_back(self, source_id: int, source: SourceConfig, item: FetchedPage) -> bool:
+        """Hold back an answer that reads as its document's latest snapshot, to write with others (see flush)."""
+        if item.status == 304 or item.status >= 400:
+            return False
+        doc = self._documents.get((source_id, item.url))
+        if doc is None or doc.anchor is None:
+            return False
+        cached = self._readings.get((item.source, item.url))
+        reading = cached[1] if cached is not None and cached[0] is item.body else \
+            self._read(item.body, item.headers, item, source, doc.anchor)
+        if not isinstance(reading, Unchanged):
+            self._readings[(item.source, item.url)] = (item.body, reading)
+            return False
+        self._readings.pop((item.source, item.url), None)
+        del self._documents[(source_id, item.url)]
+        if not self._unwritten:
+            self._unwritten_since = time.monotonic()
+        self._unwritten.append((doc, item, reading))
+        if len(self._unwritten) >= _GROUP or time.monotonic() - self._unwritten_since >= _GROUP_SECONDS:
+            self.flush()
+        return True
 
     def _document(self, unit: UnitOfWork, source_id: int, url: str, role: str, now: datetime) -> DocumentState:
         """The document about to be written: its state read at `begin` if any (used once), else from the archive."""
