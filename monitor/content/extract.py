@@ -40,7 +40,7 @@ _LISTS = frozenset(["ul", "ol", "dl"])
 _MIN_CONTAINER = 40  # plain characters below which no container is trusted
 _LOGO = re.compile(r"logo|brand|site-?(?:title|name)|masthead", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—·»:]{1,2}\s+|_")
-_MIN_TITLE_HEADLINE = 8  # characters: a title part this short is a site name, not a headline
+_MIN_TITLE_HEADLINE = 8  # characters: a title this short is a site name, not a headline
 _HAS_ROLES = etree.XPath("boolean(descendant-or-self::*/@itemprop | descendant-or-self::*/@role)")
 
 
@@ -129,18 +129,17 @@ def _start(
 
 def _headline(root: etree._Element, body: etree._Element) -> etree._Element | None:
     """The page's headline element: its first real ``<h1>`` (not a logo, not in a menu, sidebar
-    or footer); on a page without one, the first ``<h2>``/``<h3>`` that repeats the lead part of
-    the ``<title>`` (a news page that keeps ``<h1>`` for its masthead or has none at all)."""
+    or footer); on a page without one, the first ``<h2>``/``<h3>`` that says what the page's
+    title says (a news page that keeps ``<h1>`` for its masthead or has none at all). Either
+    way the page's title stays what it was: the fallback only places the dateline."""
     for h1 in body.iter("h1"):
         if _is_headline(h1):
             return h1
-    title_el = root.find(".//title")
-    raw = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""
-    leads = {p.strip() for p in _TITLE_SEPARATORS.split(raw) if len(p.strip()) >= _MIN_TITLE_HEADLINE}
-    if not leads:
+    title = _title(root, None)
+    if len(title) < _MIN_TITLE_HEADLINE:
         return None
     for heading in body.iter("h2", "h3"):
-        if " ".join("".join(heading.itertext()).split()) in leads and _is_headline(heading):
+        if " ".join("".join(heading.itertext()).split()) == title and _is_headline(heading):
             return heading
     return None
 
