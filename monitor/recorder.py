@@ -153,8 +153,11 @@ class ArchiveRecorder:
         group, self._unwritten = self._unwritten, []
         try:
             with self.archive.unit() as unit:
-                for doc, item, reading in group:
-                    self._unchanged(unit, doc, item, reading)
+                unit.add_snapshots_as_latest([(doc, self._as_latest(doc, item, reading))
+                                              for doc, item, reading in group])
+                for doc, _, _ in group:
+                    if doc.removed_at is not None:
+                        unit.set_removed(doc.id, None)
         except Exception as exc:  # each page of the group failed; the other sources go on
             log.exception("recording %d unchanged pages failed", len(group))
             for _, item, _ in group:
@@ -298,13 +301,17 @@ class ArchiveRecorder:
                              anchor=anchor)
 
     @staticmethod
-    def _unchanged(unit: UnitOfWork, doc: DocumentState, item: FetchedPage, reading: Unchanged) -> int:
-        """Store an answer that reads as the document's latest snapshot (its extraction input is unchanged)."""
-        unit.add_snapshot(doc, NewSnapshot(
+    def _as_latest(doc: DocumentState, item: FetchedPage, reading: Unchanged) -> NewSnapshot:
+        """The snapshot of an answer that reads as the document's latest (its extraction input is unchanged)."""
+        return NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url, headers=item.headers,
             body=item.body, text_as_latest=True, key_sha256=doc.latest_key, encoding=reading.encoding,
             title=doc.latest_title, published=reading.published, facts_id=doc.latest_facts_id,
-            anchor=reading.anchor))
+            anchor=reading.anchor)
+
+    def _unchanged(self, unit: UnitOfWork, doc: DocumentState, item: FetchedPage, reading: Unchanged) -> int:
+        """Store an answer that reads as the document's latest snapshot, on its own."""
+        unit.add_snapshot(doc, self._as_latest(doc, item, reading))
         if doc.removed_at is not None:
             unit.set_removed(doc.id, None)
         return 0

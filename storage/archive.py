@@ -18,9 +18,9 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, upda
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage.blobs import STANDALONE, BlobStore, StoredBlob
+from storage.chunks import in_chunks
 from storage.db import migrate, open_engine
 from storage.models import Blob, Delivery, Document, Event, SearchEntry, Snapshot, Source
-from storage.queries import in_chunks
 
 __all__ = ["Archive", "DocumentState", "NewEvent", "NewSnapshot", "UnitOfWork"]
 
@@ -85,6 +85,7 @@ class DocumentState:
 # Statements of the per-document path, built once: parameters are bound per call.
 _INSERT_DOCUMENT = insert(Document).returning(Document.id)
 _INSERT_SNAPSHOT = insert(Snapshot).returning(Snapshot.id)
+_INSERT_SNAPSHOTS = insert(Snapshot).returning(Snapshot.id, sort_by_parameter_order=True)
 _INSERT_EVENT = insert(Event).returning(Event.id)
 _INSERT_SEARCH = insert(SearchEntry)
 _INSERT_DELIVERY = insert(Delivery)
@@ -236,11 +237,7 @@ class UnitOfWork:
         self._update(document_id, volatile=volatile)
 
     def _update(self, document_id: int, **values: Any) -> None:
-        columns = tuple(sorted(values))
-        statement = _DOCUMENT_UPDATES.get(columns)
-        if statement is None:
-            statement = _DOCUMENT_UPDATES[columns] = _UPDATE_DOCUMENT.values({k: bindparam(k) for k in columns})
-        self._conn().execute(statement, {"document_id": document_id, **values})
+        self._conn().execute(_document_update(tuple(sorted(values))), {"document_id": document_id, **values})
 
     def add_snapshot(self, doc: DocumentState, snap: NewSnapshot) -> int:
         """Store a snapshot (bodies chained to the document's previous ones); returns its id."""
@@ -264,6 +261,41 @@ class UnitOfWork:
             self._conn().execute(_INSERT_SEARCH, {"snapshot_id": snapshot_id, "document_id": doc.id,
                                                   "text": snap.text})
         return snapshot_id
+
+    def add_snapshots_as_latest(self, pending: Sequence[tuple[DocumentState, NewSnapshot]]) -> list[int]:
+        """Store snapshots that keep their document's latest text (``text_as_latest``), many documents
+        at once: the same rows as :meth:`add_snapshot`, a few statements for all of them. Returns their ids."""
+        if not pending:
+            return []
+        if any(not snap.text_as_latest or snap.facts is not None for _, snap in pending):
+            raise ValueError("only snapshots that keep their document's latest text are stored together")
+        if len({doc.id for doc, _ in pending}) < len(pending):
+            raise ValueError("one snapshot per document at a time")
+        bodies: list[StoredBlob | None] = []
+        new: list[tuple[bytes, StoredBlob | None, bytes]] = []
+        places: list[int] = []  # where in bodies each new blob goes
+        for doc, snap in pending:
+            digest = None if snap.body is None else hashlib.sha256(snap.body).digest()
+            if snap.body is None or digest is None or (doc.body is not None and digest == doc.body_sha256):
+                bodies.append(doc.body if snap.body is not None else None)  # none, or the same bytes as last time
+                continue
+            places.append(len(bodies))
+            bodies.append(None)
+            new.append((snap.body, doc.body, digest))
+        for place, blob in zip(places, self.blobs.put_many(new), strict=True):
+            bodies[place] = blob
+        rows = self._conn().execute(_INSERT_SNAPSHOTS, [{
+            "document_id": doc.id, "fetched_at": snap.fetched_at, "status": snap.status,
+            "final_url": snap.final_url, "headers": dict(snap.headers), "body_id": body.id if body else None,
+            "text_id": doc.text.id if doc.text else None, "key_sha256": snap.key_sha256, "encoding": snap.encoding,
+            "title": snap.title, "published": snap.published, "facts_id": snap.facts_id,
+        } for (doc, snap), body in zip(pending, bodies, strict=True)]).all()
+        ids: list[int] = [row.id for row in rows]
+        self._conn().execute(_document_update(("anchor", "last_checked_at", "latest_snapshot_id")), [
+            {"document_id": doc.id, "latest_snapshot_id": snapshot_id, "last_checked_at": snap.fetched_at,
+             "anchor": snap.anchor}
+            for (doc, snap), snapshot_id in zip(pending, ids, strict=True)])
+        return ids
 
     def _chained(self, data: bytes, latest: StoredBlob | None, latest_sha256: bytes | None) -> StoredBlob:
         """``data`` stored as the next version after ``latest`` (the same bytes as last time: no query)."""
@@ -292,6 +324,14 @@ class UnitOfWork:
             "source_id": source_id, "summary": summary, "payload": dict(payload), "state": "owed", "attempts": 0,
             "created_at": now, "next_attempt_at": now,
         })
+
+
+def _document_update(columns: tuple[str, ...]) -> Any:
+    """The update of these columns (sorted) of the document ``document_id``, built once."""
+    statement = _DOCUMENT_UPDATES.get(columns)
+    if statement is None:
+        statement = _DOCUMENT_UPDATES[columns] = _UPDATE_DOCUMENT.values({k: bindparam(k) for k in columns})
+    return statement
 
 
 def _handle(blob_id: int | None, codec: str | None, base_id: int | None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ import zstandard
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from storage.chunks import in_chunks
 from storage.exceptions import ArchiveCorrupt
 from storage.models import Blob
 
@@ -28,6 +30,8 @@ __all__ = ["DELTA", "STANDALONE", "BlobStore", "StoredBlob"]
 _LEVEL = 3
 # Built once; parameters are bound per call.
 _BY_DIGEST = select(Blob.id, Blob.codec, Blob.base_id).where(Blob.sha256 == bindparam("sha256"))
+_BY_DIGESTS = select(Blob.id, Blob.codec, Blob.base_id, Blob.sha256).where(
+    Blob.sha256.in_(bindparam("digests", expanding=True)))
 _BY_ID = select(Blob.codec, Blob.base_id, Blob.size, Blob.sha256, Blob.data).where(Blob.id == bindparam("id"))
 _INSERT = insert(Blob).returning(Blob.id)
 _INSERT_NEW: dict[str, Any] = {}  # by dialect: see _insert_new
@@ -60,6 +64,44 @@ class BlobStore:
     def put(self, data: bytes, keyframe: StoredBlob | None = None, *, digest: bytes | None = None) -> StoredBlob:
         """Store ``data`` once; compress against ``keyframe``'s blob when given (``digest``: its SHA-256, if known)."""
         digest = digest or hashlib.sha256(data).digest()
+        row = self._row(data, keyframe, digest)
+        # Insert unless the same bytes are stored already: one statement in the usual case.
+        statement = _insert_new(self._connection.dialect.name)
+        if statement is None:  # a database without ON CONFLICT: look first
+            if (existing := self._known(digest)) is not None:
+                return existing
+            statement = _INSERT
+        inserted = self._connection.execute(statement, row).first()
+        if inserted is not None:
+            return StoredBlob(inserted.id, row["base_id"] or inserted.id)
+        existing = self._known(digest)
+        if existing is None:  # the insert met this very row: it cannot be gone
+            raise ArchiveCorrupt(f"blob {digest.hex()} is neither new nor stored")
+        return existing
+
+    def put_many(self, items: Sequence[tuple[bytes, StoredBlob | None, bytes]]) -> list[StoredBlob]:
+        """Store each ``(data, keyframe, digest)`` as :meth:`put` does, with one insert for all of them."""
+        statement = _insert_new(self._connection.dialect.name)
+        if statement is None:
+            return [self.put(data, keyframe, digest=digest) for data, keyframe, digest in items]
+        rows: dict[bytes, dict[str, Any]] = {}
+        for data, keyframe, digest in items:
+            if digest not in rows:
+                rows[digest] = self._row(data, keyframe, digest)
+        stored = {
+            inserted.sha256: StoredBlob(inserted.id, rows[inserted.sha256]["base_id"] or inserted.id)
+            for inserted in self._connection.execute(statement, list(rows.values()))
+        }
+        known = [digest for digest in rows if digest not in stored]
+        for chunk in in_chunks(known):
+            for row in self._connection.execute(_BY_DIGESTS, {"digests": list(chunk)}):
+                stored[row.sha256] = StoredBlob.of(row.id, row.codec, row.base_id)
+        if missing := [digest for digest in rows if digest not in stored]:  # met rows: they cannot be gone
+            raise ArchiveCorrupt(f"blob {missing[0].hex()} is neither new nor stored")
+        return [stored[digest] for _, _, digest in items]
+
+    def _row(self, data: bytes, keyframe: StoredBlob | None, digest: bytes) -> dict[str, Any]:
+        """The blob row of ``data``: a delta against ``keyframe`` when that pays, else standalone."""
         codec, base_id, stored = STANDALONE, None, b""
         if keyframe is not None:
             dictionary = zstandard.ZstdCompressionDict(self._keyframe(keyframe),
@@ -70,21 +112,7 @@ class BlobStore:
                 codec, base_id, stored = DELTA, keyframe.keyframe_id, delta
         if codec == STANDALONE and not stored:
             stored = self._compress(data)
-        # Insert unless the same bytes are stored already: one statement in the usual case.
-        statement = _insert_new(self._connection.dialect.name)
-        if statement is None:  # a database without ON CONFLICT: look first
-            if (existing := self._known(digest)) is not None:
-                return existing
-            statement = _INSERT
-        inserted = self._connection.execute(
-            statement, {"sha256": digest, "size": len(data), "codec": codec, "base_id": base_id, "data": stored},
-        ).first()
-        if inserted is not None:
-            return StoredBlob(inserted.id, base_id or inserted.id)
-        existing = self._known(digest)
-        if existing is None:  # the insert met this very row: it cannot be gone
-            raise ArchiveCorrupt(f"blob {digest.hex()} is neither new nor stored")
-        return existing
+        return {"sha256": digest, "size": len(data), "codec": codec, "base_id": base_id, "data": stored}
 
     def _keyframe(self, handle: StoredBlob) -> bytes:
         """The original bytes of ``handle``'s keyframe, used only as a compression dictionary (whose damage
@@ -152,5 +180,5 @@ def _insert_new(dialect: str) -> Any:
             statement = postgresql.insert(Blob).on_conflict_do_nothing(index_elements=[Blob.sha256])
         else:
             return None
-        _INSERT_NEW[dialect] = statement.returning(Blob.id)
+        _INSERT_NEW[dialect] = statement.returning(Blob.id, Blob.sha256)
     return _INSERT_NEW[dialect]

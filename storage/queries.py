@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.blobs import BlobStore
+from storage.chunks import in_chunks
 from storage.models import Blob, Document, Event, SearchEntry, Snapshot, Source
-
-T = TypeVar("T")
 
 __all__ = [
     "ChangeRecord",
@@ -24,7 +23,6 @@ __all__ = [
     "SourceHealth",
     "body_of",
     "changes",
-    "in_chunks",
     "item_urls",
     "search",
     "snapshot",
@@ -254,11 +252,6 @@ def validators(session: Session, sources: Sequence[str]) -> dict[str, list[Docum
             if lowered.get("etag") or lowered.get("last-modified"):
                 found[name].append(DocumentValidators(url, lowered.get("etag"), lowered.get("last-modified")))
     return found
-
-
-def in_chunks(values: Sequence[T], size: int = 500) -> list[Sequence[T]]:
-    """``values`` in slices small enough for an ``IN (...)`` under any database's limit on bound parameters."""
-    return [values[at : at + size] for at in range(0, len(values), size)]
 
 
 def item_urls(session: Session, source: str, limit: int) -> list[str]:

@@ -72,6 +72,37 @@ def test_a_body_seen_before_is_stored_once_whichever_document_has_it(database_ur
     archive.close()
 
 
+def test_snapshots_stored_together_read_back_as_stored_one_by_one(database_url: str) -> None:
+    """Unchanged answers of many documents, in one unit: new bodies (noise), the same bytes as
+    last time, the same new bytes twice, bytes another document already has."""
+    archive = Archive(database_url)
+    urls = [f"https://example.org/notice/{n}.html" for n in range(5)]
+    with archive.unit() as unit:
+        source = unit.source("cr-notices", "page", urls[0], NOW)
+        for n, url in enumerate(urls):
+            doc = unit.document(source.id, url, "page", NOW)
+            unit.add_snapshot(doc, NewSnapshot(fetched_at=NOW, status=200, final_url=url, headers={}, body=page(n),
+                                               text=f"notice {n}", key_sha256=bytes([n]) * 32, anchor=f"a{n}"))
+    later = NOW + timedelta(hours=1)
+    answers = [page(10), page(1), page(12), page(12), page(0)]  # noise, same as last time, twice, another's
+    with archive.unit() as unit:
+        docs = [unit.find_document(source.id, url) for url in urls]
+        pending = [(doc, NewSnapshot(fetched_at=later, status=200, final_url=doc.url, headers={"etag": f'"{n}"'},
+                                     body=body, text_as_latest=True, key_sha256=doc.latest_key, anchor=f"a{n}"))
+                   for n, (doc, body) in enumerate(zip(docs, answers, strict=True)) if doc is not None]
+        ids = unit.add_snapshots_as_latest(pending)
+    with archive.reading() as session:
+        records = [queries.snapshot(session, i) for i in ids]
+        assert [queries.body_of(session, r) for r in records if r is not None] == answers
+        assert [queries.text_of(session, r) for r in records if r is not None] == [f"notice {n}" for n in range(5)]
+        assert [r.headers for r in records if r is not None] == [{"etag": f'"{n}"'} for n in range(5)]
+        # five first bodies and texts, then two new bodies (10 and 12): no copy of the others
+        assert session.scalar(select(func.count()).select_from(Blob)) == 12
+        latest = [queries.snapshots(session, url=url)[-1].id for url in urls]
+        assert latest == ids
+    archive.close()
+
+
 def test_noise_only_refetch_costs_under_a_kilobyte(database_url: str) -> None:
     archive = Archive(database_url)
     store(archive, page(1), NOW)
