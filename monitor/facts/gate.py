@@ -66,13 +66,14 @@ class _Table:
 
     A literal that opens a word (it follows \\b) and starts with three word characters is
     found by those three among the openings of the text's words: one set intersection
-    for all of them. Any other literal is found by its first character among the text's
-    characters, then by `in`. Literals are folded and so is the text; a case-sensitive
-    literal found folded may be absent as written, which only ever admits more.
+    for all of them, then `in` for a longer literal ("can" opens "can", not "cancel").
+    Any other literal is found by its first character among the text's characters, then
+    by `in`. Literals are folded and so is the text; a case-sensitive literal found folded
+    may be absent as written, which only ever admits more.
     """
 
     def __init__(self) -> None:
-        self.by_opening: dict[str, set[int]] = {}
+        self.by_opening: dict[str, list[tuple[str, int]]] = {}
         self.anywhere: dict[str, list[tuple[str, int]]] = {}
         self.openings: frozenset[str] = frozenset()
         self.firsts: frozenset[str] = frozenset()
@@ -82,7 +83,7 @@ class _Table:
         literal = fold(literal)
         key = literal[:_KEY]
         if opens_word and _WORDS.fullmatch(key) and len(key) == _KEY:
-            self.by_opening.setdefault(key, set()).add(alternative)
+            self.by_opening.setdefault(key, []).append((literal, alternative))
         else:
             self.anywhere.setdefault(literal[0], []).append((literal, alternative))
         self.openings = self.firsts = frozenset()  # rebuilt on the next lookup
@@ -92,9 +93,11 @@ class _Table:
         if not self.openings and not self.firsts:
             self.openings, self.firsts = frozenset(self.by_opening), frozenset(self.anywhere)
         found: set[int] = set()
-        for key in self.openings.intersection(index.openings):
-            found |= self.by_opening[key]
         folded = index.folded
+        for key in self.openings.intersection(index.openings):
+            for literal, alt in self.by_opening[key]:
+                if len(literal) == _KEY or literal in folded:
+                    found.add(alt)
         for first in self.firsts.intersection(index.chars):
             for literal, alt in self.anywhere[first]:
                 if literal in folded:
@@ -109,29 +112,29 @@ _OWNER: list[tuple[Gated, int]] = []
 
 
 class _Scope:
-    """The alternatives of every gated pattern that a sentence can match.
+    """The regex of every gated pattern for a sentence: the alternatives it can match.
 
     They are looked up when a gated pattern first asks: a sentence whose findings are
     all known already is never indexed.
     """
 
-    __slots__ = ("_live", "chosen", "covered", "text")
+    __slots__ = ("chosen", "covered", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._live: dict[Gated, int] | None = None
-        self.chosen: dict[Gated, re.Pattern[str] | None] = {}
+        # Only patterns with an alternative whose literals the sentence holds are named;
+        # any other runs its always-run alternatives (`Gated._dead`).
+        self.chosen: dict[Gated, re.Pattern[str] | None] | None = None
         self.covered: dict[str, bool] = {}
 
-    def live(self, pattern: Gated) -> int:
-        """The alternatives of pattern (a mask) whose literals the sentence holds."""
-        if self._live is None:
-            live: dict[Gated, int] = {}
-            for number in _ALL.live(_index(self.text)):
-                owner, bit = _OWNER[number]
-                live[owner] = live.get(owner, 0) | bit
-            self._live = live
-        return self._live.get(pattern, 0)
+    def choose(self) -> dict[Gated, re.Pattern[str] | None]:
+        """Index the sentence: the regex of each pattern that has live alternatives in it."""
+        live: dict[Gated, int] = {}
+        for number in _ALL.live(_index(self.text)):
+            owner, bit = _OWNER[number]
+            live[owner] = live.get(owner, 0) | bit
+        chosen = self.chosen = {owner: owner._subset(mask) for owner, mask in live.items()}
+        return chosen
 
     def covers(self, part: str) -> bool:
         """Whether part lies in the sentence with no word cut at its start.
@@ -179,8 +182,8 @@ class Gated:
     Offers the re.Pattern methods the extractor uses, with the same results.
     """
 
-    __slots__ = ("_all", "_always", "_branches", "_few", "_starts", "_subsets", "_table", "flags", "pattern",
-                 "regex")
+    __slots__ = ("_all", "_always", "_branches", "_dead", "_few", "_starts", "_subsets", "_table", "flags",
+                 "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -206,6 +209,8 @@ class Gated:
         few = [(fold(n), 1 << i) for i, (needles, _) in enumerate(analysed) for n, _ in needles or ()]
         self._few = tuple(few) if len(few) <= _FEW else None
         self._subsets: dict[int, re.Pattern[str] | None] = {}
+        # What runs on a text that holds the literals of no alternative.
+        self._dead = self._subset(0)
         opening = either(*(branch.opening for branch in analysed))
         self._starts = _STARTS[opening] if opening else None
 
@@ -229,21 +234,21 @@ class Gated:
     def _for(self, text: str) -> re.Pattern[str] | None:
         """The regex to run on text: the pattern, a part of it, or None (no match possible)."""
         current = _CURRENT.get()
-        if current is None or (text is not current.text and not current.covers(text)):
-            live = 0
-            if self._few is None:
-                for bit in self._table.live(_index(text)):
-                    live |= bit
-                return self._subset(live)
-            folded = fold(text)
-            for literal, bit in self._few:
-                if literal in folded:
-                    live |= bit
+        if current is not None and (text is current.text or current.covers(text)):
+            chosen = current.chosen
+            if chosen is None:
+                chosen = current.choose()
+            return chosen.get(self, self._dead)
+        live = 0
+        if self._few is None:
+            for bit in self._table.live(_index(text)):
+                live |= bit
             return self._subset(live)
-        if self in current.chosen:
-            return current.chosen[self]
-        regex = current.chosen[self] = self._subset(current.live(self))
-        return regex
+        folded = fold(text)
+        for literal, bit in self._few:
+            if literal in folded:
+                live |= bit
+        return self._subset(live)
 
     def _search(self, regex: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
         """regex.search, trying a pattern that opens with a digit only where one can start."""
