@@ -339,11 +339,11 @@ class ArchiveRecorder:
         if item.confirm_body == item.body and second_type == item.headers.get("content-type"):
             return rules, judged  # the same answer reads the same: nothing differs, nothing to learn
         try:
-            second = self._read(item.confirm_body, item.confirm_headers or item.headers, item, source)
+            second = self._read(item.confirm_body, item.confirm_headers or item.headers, item, source, reading.anchor)
         except Exception:  # the first answer stands alone
             log.warning("could not read the confirming fetch of %s", item.url, exc_info=True)
             return rules, judged
-        if isinstance(second, Unchanged):  # not asked for (no anchor given): read in full
+        if isinstance(second, Unchanged):  # it reads as the first answer: nothing differs, nothing to learn
             return rules, judged
         learned = learn(reading.text, second.text, rules, now=item.fetched_at)
         if learned is rules:
