@@ -28,6 +28,9 @@ from storage.models import Blob
 __all__ = ["DELTA", "STANDALONE", "BlobStore", "StoredBlob"]
 
 _LEVEL = 3
+# A delta is mostly references into its keyframe: zstd's fastest regular level finds them as
+# well (a few bytes more on a noise-only page) for a fifth less time than _LEVEL.
+_DELTA_LEVEL = 1
 # Built once; parameters are bound per call.
 _BY_DIGEST = select(Blob.id, Blob.codec, Blob.base_id).where(Blob.sha256 == bindparam("sha256"))
 _BY_DIGESTS = select(Blob.id, Blob.codec, Blob.base_id, Blob.sha256).where(
@@ -106,7 +109,7 @@ class BlobStore:
         if keyframe is not None:
             dictionary = zstandard.ZstdCompressionDict(self._keyframe(keyframe),
                                                        dict_type=zstandard.DICT_TYPE_RAWCONTENT)
-            delta = zstandard.ZstdCompressor(level=_LEVEL, dict_data=dictionary).compress(data)
+            delta = zstandard.ZstdCompressor(level=_DELTA_LEVEL, dict_data=dictionary).compress(data)
             # A small delta is taken at once; a larger one only if it beats a standalone copy by half.
             if len(delta) * 16 <= len(data) or len(delta) * 2 < len(stored := self._compress(data)):
                 codec, base_id, stored = DELTA, keyframe.keyframe_id, delta
