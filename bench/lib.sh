@@ -1,13 +1,20 @@
 # Shared by run_railwatch.sh and profile.sh: locations, the fleet, and one timed `railwatch check`.
 # Environment: FLEET_DIR (the shared fleet and peers, default ../shared/bench from the repo root),
 # BENCH_PY (python with aiohttp for the fleet server, default python3), RAILWATCH (the command,
-# default railwatch), TASKSET (pinning of the tools, default CPU 1; the fleet always gets CPU 0).
+# default railwatch), TASKSET (pinning of the tools, default CPU 1; the fleet always gets CPU 0),
+# RW_PY (the python that runs railwatch, default python3: it compiles the sources once).
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 FLEET_DIR=${FLEET_DIR:-$REPO/../shared/bench}
 BENCH_PY=${BENCH_PY:-python3}
 RAILWATCH=${RAILWATCH:-railwatch}
 export TASKSET=${TASKSET-taskset -c 1}
+RW_PY=${RW_PY:-python3}
+
+compile_sources() {  # an editable install runs from the checkout: compile it once, as installing a wheel does,
+  # so that no timed round compiles sources (with PYTHONDONTWRITEBYTECODE set, every round would)
+  "$RW_PY" -m compileall -q "$REPO/monitor" "$REPO/storage" "$REPO/crawler" > /dev/null
+}
 
 start_fleet() {  # start_fleet DIR ARGS...: fleet pinned to CPU 0; sets FLEET_PID and PORT
   local dir=$1; shift

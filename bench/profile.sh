@@ -8,15 +8,16 @@
 # The .prof file is kept in bench/results/ (git-ignored) for snakeviz/pstats.
 # PROFILER=pyinstrument uses pyinstrument instead (pip-install it into RW_PY's environment
 # for local use; it is not a dependency of the project).
-# Environment: see lib.sh, plus RW_PY (the python that has railwatch installed, default python3)
+# Environment: see lib.sh (RW_PY there is also the python that runs the profiler)
 # and TOP (rows per listing, default 30).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-N=$1 ROUND=${2:-1} RW_PY=${RW_PY:-python3} TOP=${TOP:-30} PROFILER=${PROFILER:-cprofile}
+N=$1 ROUND=${2:-1} TOP=${TOP:-30} PROFILER=${PROFILER:-cprofile}
 mkdir -p "$BENCH/results"
 W=$(mktemp -d -t rwprofile.XXXXXX)
 trap 'kill ${FLEET_PID:-} 2> /dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 cd "$W"
+compile_sources
 start_fleet "$W" --pages "$N"
 write_config "$W" "$N" "$PORT"
 for ((r = 0; r < ROUND; r++)); do

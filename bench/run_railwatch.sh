@@ -37,6 +37,7 @@ railwatch_rounds() {  # railwatch_rounds DIR N FIRST LAST [PREFIX]: baseline and
 
 mkdir -p "$W/rw" "$W/noise"
 cd "$W"  # away from the repo: its scrapy.cfg would make the floor's `scrapy` load railwatch's settings
+compile_sources
 start_fleet "$W" --pages "$N"
 {
   echo "## N=$N rounds=$ROUNDS port=$PORT taskset='$TASKSET' railwatch=$($RAILWATCH --version 2>&1 | tail -1)" \
