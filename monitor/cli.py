@@ -24,6 +24,7 @@ from storage.exceptions import StorageError
 __all__ = ["main", "settle_heap"]
 
 EXIT_USAGE = 2
+YOUNG_COLLECTION = 10_000
 EXIT_SOURCES_FAILED = 3
 
 
@@ -58,9 +59,12 @@ def settle_heap() -> None:
     """Turn the cyclic garbage collector on (:mod:`monitor.launch` starts without it).
 
     What is loaded by now (modules, configuration) lives as long as the process: it is
-    frozen out of the collector's walks first.
+    frozen out of the collector's walks first. A crawl allocates many short-lived objects
+    for each page (trees, requests, rows), hardly any in cycles: the youngest generation
+    is collected every ``YOUNG_COLLECTION`` allocations rather than Python's 700.
     """
     gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
     gc.enable()
 
 

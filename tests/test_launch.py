@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import atexit, gc, sys
-atexit.register(lambda: print("collector on:", gc.isenabled()))
+atexit.register(lambda: print("collector on:", gc.isenabled(), gc.get_threshold()[0]))
 sys.argv = ["railwatch", *sys.argv[1:]]
 from monitor.launch import main
 main()
@@ -34,7 +34,7 @@ def test_a_command_runs_with_the_collector_back_on_or_fails_cleanly(tmp_path: Pa
     if command[0] == "init":
         assert done.returncode == 0, done.stderr
         assert config.read_text(encoding="utf-8").count("- name:") > 3
-        assert "collector on: True" in done.stdout
+        assert "collector on: True 10000" in done.stdout
     else:  # refused before any crawl: exit 2 and the reason, whatever the collector's state
         assert done.returncode == 2
         assert "no source named 'nowhere'" in done.stderr
