@@ -88,6 +88,10 @@ class _Table:
             self.anywhere.setdefault(literal[0], []).append((literal, alternative))
         self.openings = self.firsts = frozenset()  # rebuilt on the next lookup
 
+    def opens_a_literal(self, text: str) -> bool:
+        """Whether the opening of text, were text a word, is that of a literal that opens a word."""
+        return fold(text[:_KEY]) in self.by_opening
+
     def live(self, index: _Index) -> set[int]:
         """Alternatives whose literals may occur in the indexed text."""
         if not self.openings and not self.firsts:
@@ -129,18 +133,15 @@ class _Scope:
 
     def choose(self) -> dict[Gated, re.Pattern[str] | None]:
         """Index the sentence: the regex of each pattern that has live alternatives in it."""
-        live: dict[Gated, int] = {}
-        for number in _ALL.live(_index(self.text)):
-            owner, bit = _OWNER[number]
-            live[owner] = live.get(owner, 0) | bit
-        chosen = self.chosen = {owner: owner._subset(mask) for owner, mask in live.items()}
+        chosen = self.chosen = _choices(frozenset(_ALL.live(_index(self.text))))
         return chosen
 
     def covers(self, part: str) -> bool:
-        """Whether part lies in the sentence with no word cut at its start.
+        """Whether part lies in the sentence, and opens no word with a literal the sentence lacks.
 
         A word that a part cuts ("ould" of "could") opens a word of the part but not of
-        the sentence, so the sentence's word openings would not hold its literals.
+        the sentence, so the sentence's word openings would not hold its literals; a cut
+        word whose opening begins no literal (most do not) changes nothing.
         """
         known = self.covered.get(part)
         if known is None:
@@ -157,7 +158,21 @@ class _Scope:
             if at == 0 or not _WORD_CHAR.match(self.text, at - 1):
                 return True
             at = self.text.find(part, at + 1)
-        return False
+        return not _ALL.opens_a_literal(part)
+
+
+@lru_cache(maxsize=1024)
+def _choices(found: frozenset[int]) -> dict[Gated, re.Pattern[str] | None]:
+    """The regex of each pattern that has live alternatives among those found (numbers in _ALL).
+
+    Sentences differ far more than the sets of literals they hold: the regexes chosen
+    for one set serve every sentence that holds it. The dict is never changed.
+    """
+    live: dict[Gated, int] = {}
+    for number in found:
+        owner, bit = _OWNER[number]
+        live[owner] = live.get(owner, 0) | bit
+    return {owner: owner._subset(mask) for owner, mask in live.items()}
 
 
 _CURRENT: ContextVar[_Scope | None] = ContextVar("gate_scope", default=None)
