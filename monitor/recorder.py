@@ -39,8 +39,7 @@ from monitor.content.errorpage import error_page_reason
 from monitor.content.learned import IgnoredChange, LearnedVolatility, learn
 from monitor.detect import Reading, Unchanged, content_event, new_event, read_document, removed_event
 from monitor.notify.enqueue import Enqueuer
-from storage.archive import Archive, DocumentState, NewEvent, NewSnapshot, UnitOfWork
-from storage.models import Source
+from storage.archive import Archive, DocumentState, NewEvent, NewSnapshot, SourceRow, UnitOfWork
 
 __all__ = ["ArchiveRecorder", "SourceOutcome"]
 
@@ -171,11 +170,13 @@ class ArchiveRecorder:
         now = self.clock()
         with self.archive.unit() as unit:
             rows = unit.sources_by_id([source_id for source_id, _ in self._sources.values()])
+            touched = []
             for name, outcome in self.outcomes.items():
                 source_id = self._sources.get(name, (None, None))[0]
                 if source_id is None:
                     continue
                 row = rows[source_id]
+                touched.append(row)
                 failures_before = row.consecutive_failures
                 if outcome.errors:
                     row.last_failure_at = now
@@ -188,9 +189,10 @@ class ArchiveRecorder:
                 self._health_notice(unit, row, failures_before, now)
                 if row.baseline_at is None and (outcome.fetched or outcome.listing_ok):
                     row.baseline_at = now
+            unit.save_health(touched)
         return list(self.outcomes.values())
 
-    def _health_notice(self, unit: UnitOfWork, row: Source, failures_before: int, now: datetime) -> None:
+    def _health_notice(self, unit: UnitOfWork, row: SourceRow, failures_before: int, now: datetime) -> None:
         """One notice when a source reaches the failing threshold, one when it comes back; none in between."""
         threshold = self.config.delivery.failing_after
         failing = row.consecutive_failures == threshold and failures_before < threshold

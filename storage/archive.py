@@ -22,7 +22,7 @@ from storage.chunks import in_chunks
 from storage.db import migrate, open_engine
 from storage.models import Blob, Delivery, Document, Event, SearchEntry, Snapshot, Source
 
-__all__ = ["Archive", "DocumentState", "NewEvent", "NewSnapshot", "UnitOfWork"]
+__all__ = ["Archive", "DocumentState", "NewEvent", "NewSnapshot", "SourceRow", "UnitOfWork"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,20 @@ class NewEvent:
     detail: Mapping[str, Any] | None = None
 
 
+@dataclass
+class SourceRow:
+    """A source as a run registers it and keeps its health (see ``UnitOfWork.save_health``)."""
+
+    id: int
+    name: str
+    url: str
+    baseline_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+
+
 @dataclass(frozen=True)
 class DocumentState:
     """A document as the change detector needs it before storing a new snapshot."""
@@ -91,6 +105,12 @@ _INSERT_SEARCH = insert(SearchEntry)
 _INSERT_DELIVERY = insert(Delivery)
 _UPDATE_DOCUMENT = update(Document).where(Document.id == bindparam("document_id"))
 _DOCUMENT_UPDATES: dict[tuple[str, ...], Any] = {}
+_SOURCE_ROWS = select(Source.id, Source.name, Source.kind, Source.url, Source.baseline_at, Source.last_success_at,
+                      Source.last_failure_at, Source.consecutive_failures, Source.last_error)
+_INSERT_SOURCES = insert(Source).returning(Source.id, sort_by_parameter_order=True)
+_UPDATE_HEALTH = update(Source).where(Source.id == bindparam("source_id")).values(
+    {name: bindparam(name) for name in ("baseline_at", "last_success_at", "last_failure_at", "consecutive_failures",
+                                         "last_error")})
 
 _BodyBlob = aliased(Blob)
 _TextBlob = aliased(Blob)
@@ -154,37 +174,50 @@ class UnitOfWork:
             self._session.flush()
             self._session.close()
 
-    def source(self, name: str, kind: str, url: str, now: datetime) -> Source:
+    def source(self, name: str, kind: str, url: str, now: datetime) -> SourceRow:
         return self.sources([(name, kind, url)], now)[0]
 
-    def sources(self, specs: Sequence[tuple[str, str, str]], now: datetime) -> list[Source]:
+    def sources(self, specs: Sequence[tuple[str, str, str]], now: datetime) -> list[SourceRow]:
         """The rows of the sources given as (name, kind, url), created when unknown, in the same order.
 
-        One query per few hundred sources, and one flush for all the new ones: a run registers every
-        configured source.
+        One query per few hundred sources and one insert for all the new ones: a run registers
+        every configured source.
         """
-        known: dict[str, Source] = {}
-        names = [name for name, _, _ in specs]
-        for chunk in in_chunks(names):
-            known.update((row.name, row) for row in self.session.scalars(select(Source).where(Source.name.in_(chunk))))
-        rows = []
+        known: dict[str, SourceRow] = {}
+        kinds: dict[str, tuple[str, str]] = {}
+        for chunk in in_chunks([name for name, _, _ in specs]):
+            for row in self._conn().execute(_SOURCE_ROWS.where(Source.name.in_(chunk))):
+                known[row.name] = _source_row(row)
+                kinds[row.name] = (row.kind, row.url)
+        new = [(name, kind, url) for name, kind, url in dict.fromkeys(specs) if name not in known]
+        if new:
+            inserted = self._conn().execute(_INSERT_SOURCES, [
+                {"name": name, "kind": kind, "url": url, "created_at": now, "consecutive_failures": 0}
+                for name, kind, url in new]).all()
+            for (name, _, url), created in zip(new, inserted, strict=True):
+                known[name] = SourceRow(created.id, name, url)
         for name, kind, url in specs:
-            found = known.get(name)
-            if found is None:
-                found = known[name] = Source(name=name, kind=kind, url=url, created_at=now, consecutive_failures=0)
-                self.session.add(found)
-            elif (found.kind, found.url) != (kind, url):
-                found.kind, found.url = kind, url
-            rows.append(found)
-        self.session.flush()
-        return rows
+            if name in kinds and kinds[name] != (kind, url):
+                self._conn().execute(update(Source).where(Source.id == known[name].id).values(kind=kind, url=url))
+                known[name].url = url
+                kinds[name] = (kind, url)
+        return [known[name] for name, _, _ in specs]
 
-    def sources_by_id(self, ids: Sequence[int]) -> dict[int, Source]:
+    def sources_by_id(self, ids: Sequence[int]) -> dict[int, SourceRow]:
         """Source rows by id, read in one query per few hundred."""
-        found: dict[int, Source] = {}
+        found: dict[int, SourceRow] = {}
         for chunk in in_chunks(ids):
-            found.update((row.id, row) for row in self.session.scalars(select(Source).where(Source.id.in_(chunk))))
+            found.update((row.id, _source_row(row)) for row in self._conn().execute(
+                _SOURCE_ROWS.where(Source.id.in_(chunk))))
         return found
+
+    def save_health(self, rows: Sequence[SourceRow]) -> None:
+        """Write the health and baseline of these sources (one statement for all)."""
+        if rows:
+            self._conn().execute(_UPDATE_HEALTH, [{
+                "source_id": row.id, "baseline_at": row.baseline_at, "last_success_at": row.last_success_at,
+                "last_failure_at": row.last_failure_at, "consecutive_failures": row.consecutive_failures,
+                "last_error": row.last_error} for row in rows])
 
     def source_documents(self, source_ids: Sequence[int]) -> dict[tuple[int, str], DocumentState]:
         """The state of each source's own document (the one at the source's URL), by (source id, URL).
@@ -324,6 +357,11 @@ class UnitOfWork:
             "source_id": source_id, "summary": summary, "payload": dict(payload), "state": "owed", "attempts": 0,
             "created_at": now, "next_attempt_at": now,
         })
+
+
+def _source_row(row: Any) -> SourceRow:
+    return SourceRow(row.id, row.name, row.url, row.baseline_at, row.last_success_at, row.last_failure_at,
+                     row.consecutive_failures, row.last_error)
 
 
 def _document_update(columns: tuple[str, ...]) -> Any:

@@ -103,6 +103,30 @@ def test_snapshots_stored_together_read_back_as_stored_one_by_one(database_url: 
     archive.close()
 
 
+def test_sources_are_registered_once_follow_their_configuration_and_keep_their_health(database_url: str) -> None:
+    archive = Archive(database_url)
+    specs = [(f"s{n}", "page", f"https://example.org/{n}.html") for n in range(3)]
+    with archive.unit() as unit:
+        first = unit.sources(specs, NOW)
+        first[1].consecutive_failures, first[1].last_error, first[1].last_failure_at = 2, "HTTP 503", NOW
+        first[2].last_success_at = first[2].baseline_at = NOW
+        unit.save_health(first[1:])
+    moved = [specs[0], ("s1", "index", "https://example.org/list/"), specs[2], ("s3", "feed", "https://example.org/f")]
+    with archive.unit() as unit:
+        again = unit.sources(moved, NOW + timedelta(days=1))
+    assert [row.id for row in again[:3]] == [row.id for row in first] and again[3].id not in {r.id for r in first}
+    assert (again[1].url, again[1].consecutive_failures, again[1].last_error) == ("https://example.org/list/", 2,
+                                                                                 "HTTP 503")
+    assert again[1].last_failure_at is not None and again[1].last_failure_at.replace(tzinfo=UTC) == NOW
+    assert again[2].baseline_at is not None and again[0].baseline_at is None
+    with archive.reading() as session:
+        health = {row.name: row for row in queries.source_health(session)}
+        assert health["s1"].consecutive_failures == 2
+    with archive.unit() as unit:
+        assert unit.sources_by_id([again[1].id])[again[1].id].url == "https://example.org/list/"
+    archive.close()
+
+
 def test_noise_only_refetch_costs_under_a_kilobyte(database_url: str) -> None:
     archive = Archive(database_url)
     store(archive, page(1), NOW)
