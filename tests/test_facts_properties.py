@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from monitor.facts import DAYS, STATUSES, compare_facts, extract_facts
 from monitor.facts.dates import find_dates
 from monitor.facts.days import parse_days
-from monitor.facts.text import _CLAUSE_BREAK
+from monitor.facts.text import _CLAUSE_BREAK, _SENTENCE_BREAK
 from monitor.facts.times import find_times
 
 EN = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
@@ -145,3 +145,17 @@ clause_texts = st.text(alphabet=list(",，;；… \t\n—–butwhileras며고가
 @given(clause_texts)
 def test_clause_breaks_are_those_of_the_plain_alternation(text: str) -> None:
     assert [m.span() for m in _CLAUSE_BREAK.finditer(text)] == [m.span() for m in _PLAIN_CLAUSE_BREAK.finditer(text)]
+
+
+# Sentences split where this lookbehind alternation matches (the break itself is dropped).
+_PLAIN_SENTENCE_SPLIT = re.compile(
+    r"(?<=[。！？!?])\s*|(?<=[.…])\s+(?=[\"“«(A-ZА-ЯЁ0-9\uac00-\ud7a3\u4e00-\u9fff])"
+)
+sentence_texts = st.text(alphabet=list("。！？!?.… \t\n\u3000\"“«(AaZ9Ё가中x"), max_size=30)
+
+
+@settings(max_examples=500)
+@given(sentence_texts)
+def test_sentence_breaks_are_those_of_the_lookbehind_split(text: str) -> None:
+    ends = [(m.start() + 1, m.end()) for m in _SENTENCE_BREAK.finditer(text)]
+    assert ends == [m.span() for m in _PLAIN_SENTENCE_SPLIT.finditer(text)]

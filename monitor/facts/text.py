@@ -40,8 +40,12 @@ _ABBREV = re.compile(
     r"(?:\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|etc|Co|Ltd|Inc|approx|ca|dep|arr|[ap]\.m|[A-Z])|\bг|\bул|\bим)\.$"
 )
 _ABBREV_LONGEST = len("approx.")
-_SENTENCE_SPLIT = re.compile(
-    r"(?<=[。！？!?])\s*|(?<=[.…])\s+(?=[\"“«(A-ZА-ЯЁ0-9\uac00-\ud7a3\u4e00-\u9fff])"
+# Where a sentence ends: after 。！？!? (and the white space that follows), or after . or …
+# with white space and then what opens a sentence. The break opens with its punctuation
+# mark (kept with the sentence), so the engine skips straight to those characters
+# instead of trying a lookbehind at every position.
+_SENTENCE_BREAK = re.compile(
+    r"[。！？!?.…](?:(?<=[。！？!?])\s*|(?<=[.…])\s+(?=[\"“«(A-ZА-ЯЁ0-9\uac00-\ud7a3\u4e00-\u9fff]))"
 )
 
 # Where a sentence breaks into clauses: [,，;；…]|\s[—–]\s|\bbut\b|\bwhile\b|\bwhereas\b|(?<=[며고])\s.
@@ -101,7 +105,12 @@ def clean_units(paragraph_texts: Iterable[str]) -> list[Unit]:
 
 def sentences(text: str) -> list[str]:
     """Sentences of a line (a headline without a full stop is one sentence)."""
-    pieces = _SENTENCE_SPLIT.split(text)
+    pieces = []
+    start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        pieces.append(text[start:m.start() + 1])
+        start = m.end()
+    pieces.append(text[start:])
     out: list[str] = []
     for piece in pieces:
         if not piece or not piece.strip():
