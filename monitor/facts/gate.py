@@ -38,22 +38,21 @@ _MAX_SUBSETS = 256
 _FEW = 12
 _WORDS = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
-_KEY = 3  # characters of a word opener looked up among the openings of a text's words
-_OPENINGS = re.compile(rf"\b\w{{{_KEY}}}")  # the first _KEY characters of each word that long
+_KEY = 3  # characters of a literal that opens a word by which the literal is filed
+_REMEMBERED_TOKENS = 8192  # tokens whose literals a table keeps (then it forgets them all)
 # Where a match of a pattern that opens with a digit can start: at any digit, or only at the
 # first digit of a run (each found run is then skipped whole).
 _STARTS = {"digit": re.compile(r"\d"), "run": re.compile(r"\d\d*")}
 
 
 class _Index:
-    """A text folded, the openings of its words, and its characters."""
+    """A text folded, and its tokens (what lies between white space)."""
 
-    __slots__ = ("chars", "folded", "openings")
+    __slots__ = ("folded", "tokens")
 
     def __init__(self, text: str) -> None:
         self.folded = fold(text)
-        self.openings = frozenset(_OPENINGS.findall(self.folded))
-        self.chars = frozenset(self.folded)
+        self.tokens = frozenset(self.folded.split())
 
 
 @lru_cache(maxsize=4096)
@@ -64,48 +63,64 @@ def _index(text: str) -> _Index:
 class _Table:
     """Literals of many alternatives (numbered), looked up in a text all at once.
 
-    A literal that opens a word (it follows \\b) and starts with three word characters is
-    found by those three among the openings of the text's words: one set intersection
-    for all of them, then `in` for a longer literal ("can" opens "can", not "cancel").
-    Any other literal is found by its first character among the text's characters, then
-    by `in`. Literals are folded and so is the text; a case-sensitive literal found folded
-    may be absent as written, which only ever admits more.
+    A literal without white space lies within one token of a text: it is looked up in
+    each token, and what a token holds is remembered, so a text mostly costs look-ups of
+    tokens seen before. A literal of word characters that opens a word (it follows \\b)
+    must open a word of the token if it has _KEY characters or more ("can" opens
+    "cancel", "cancel" does not open "can"); any other need only lie in the token. A
+    literal with white space is looked for in the whole text. Literals are folded and so
+    is the text; a case-sensitive literal found folded may be absent as written, which
+    only ever admits more.
     """
 
     def __init__(self) -> None:
-        self.by_opening: dict[str, list[tuple[str, int]]] = {}
-        self.anywhere: dict[str, list[tuple[str, int]]] = {}
-        self.openings: frozenset[str] = frozenset()
+        self.opening: dict[str, list[tuple[str, int]]] = {}  # by their first _KEY characters
+        self.inside: dict[str, list[tuple[str, int]]] = {}  # by their first character
+        self.spanning: list[tuple[str, int]] = []
         self.firsts: frozenset[str] = frozenset()
+        self.in_token: dict[str, frozenset[int]] = {}
 
     def add(self, needle: Needle, alternative: int) -> None:
         literal, opens_word = needle
         literal = fold(literal)
-        key = literal[:_KEY]
-        if opens_word and _WORDS.fullmatch(key) and len(key) == _KEY:
-            self.by_opening.setdefault(key, []).append((literal, alternative))
+        if opens_word and len(literal) >= _KEY and _WORDS.fullmatch(literal):
+            self.opening.setdefault(literal[:_KEY], []).append((literal, alternative))
+        elif literal.split() == [literal]:  # no white space
+            self.inside.setdefault(literal[0], []).append((literal, alternative))
         else:
-            self.anywhere.setdefault(literal[0], []).append((literal, alternative))
-        self.openings = self.firsts = frozenset()  # rebuilt on the next lookup
+            self.spanning.append((literal, alternative))
+        self.firsts = frozenset(self.inside)
+        self.in_token.clear()
 
     def opens_a_literal(self, text: str) -> bool:
         """Whether the opening of text, were text a word, is that of a literal that opens a word."""
-        return fold(text[:_KEY]) in self.by_opening
+        return fold(text[:_KEY]) in self.opening
 
-    def live(self, index: _Index) -> set[int]:
+    def _token(self, token: str) -> frozenset[int]:
+        """Alternatives with a literal that the token holds."""
+        found: list[int] = []
+        if self.opening:
+            for word in _WORDS.findall(token):
+                found.extend(alt for literal, alt in self.opening.get(word[:_KEY], ()) if word.startswith(literal))
+        for first in self.firsts.intersection(token):
+            found.extend(alt for literal, alt in self.inside[first] if literal in token)
+        return frozenset(found)
+
+    def live(self, index: _Index) -> frozenset[int]:
         """Alternatives whose literals may occur in the indexed text."""
-        if not self.openings and not self.firsts:
-            self.openings, self.firsts = frozenset(self.by_opening), frozenset(self.anywhere)
-        found: set[int] = set()
-        folded = index.folded
-        for key in self.openings.intersection(index.openings):
-            for literal, alt in self.by_opening[key]:
-                if len(literal) == _KEY or literal in folded:
-                    found.add(alt)
-        for first in self.firsts.intersection(index.chars):
-            for literal, alt in self.anywhere[first]:
-                if literal in folded:
-                    found.add(alt)
+        in_token = self.in_token
+        tokens = index.tokens
+        unseen = tokens.difference(in_token)
+        if unseen:
+            if len(in_token) + len(unseen) > _REMEMBERED_TOKENS:
+                in_token.clear()
+                unseen = tokens
+            for token in unseen:
+                in_token[token] = self._token(token)
+        found = frozenset().union(*map(in_token.__getitem__, tokens))
+        if self.spanning:
+            folded = index.folded
+            found = found.union([alt for literal, alt in self.spanning if literal in folded])
         return found
 
 
@@ -133,15 +148,15 @@ class _Scope:
 
     def choose(self) -> dict[Gated, re.Pattern[str] | None]:
         """Index the sentence: the regex of each pattern that has live alternatives in it."""
-        chosen = self.chosen = _choices(frozenset(_ALL.live(_index(self.text))))
+        chosen = self.chosen = _choices(_ALL.live(_index(self.text)))
         return chosen
 
     def covers(self, part: str) -> bool:
         """Whether part lies in the sentence, and opens no word with a literal the sentence lacks.
 
-        A word that a part cuts ("ould" of "could") opens a word of the part but not of
-        the sentence, so the sentence's word openings would not hold its literals; a cut
-        word whose opening begins no literal (most do not) changes nothing.
+        A part's tokens lie within the sentence's, so they hold no literal the sentence
+        lacks, save one that opens a word the part cuts ("ould" of "could"); a cut word
+        whose opening begins no literal (most do not) changes nothing.
         """
         known = self.covered.get(part)
         if known is None:
