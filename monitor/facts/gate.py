@@ -27,7 +27,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 from typing import Any
 
 from .literals import Needle, analyse, either, fold, top_branches
@@ -61,7 +62,7 @@ def _index(text: str) -> _Index:
 
 
 class _Table:
-    """Literals of many alternatives (numbered), looked up in a text all at once.
+    """Literals of many alternatives (bits of a mask), looked up in a text all at once.
 
     A literal without white space lies within one token of a text: it is looked up in
     each token, and what a token holds is remembered, so a text mostly costs look-ups of
@@ -74,21 +75,22 @@ class _Table:
     """
 
     def __init__(self) -> None:
+        # Each literal with the bit of its alternative.
         self.opening: dict[str, list[tuple[str, int]]] = {}  # by their first _KEY characters
         self.inside: dict[str, list[tuple[str, int]]] = {}  # by their first character
         self.spanning: list[tuple[str, int]] = []
         self.firsts: frozenset[str] = frozenset()
-        self.in_token: dict[str, frozenset[int]] = {}
+        self.in_token: dict[str, int] = {}
 
-    def add(self, needle: Needle, alternative: int) -> None:
+    def add(self, needle: Needle, bit: int) -> None:
         literal, opens_word = needle
         literal = fold(literal)
         if opens_word and len(literal) >= _KEY and _WORDS.fullmatch(literal):
-            self.opening.setdefault(literal[:_KEY], []).append((literal, alternative))
+            self.opening.setdefault(literal[:_KEY], []).append((literal, bit))
         elif literal.split() == [literal]:  # no white space
-            self.inside.setdefault(literal[0], []).append((literal, alternative))
+            self.inside.setdefault(literal[0], []).append((literal, bit))
         else:
-            self.spanning.append((literal, alternative))
+            self.spanning.append((literal, bit))
         self.firsts = frozenset(self.inside)
         self.in_token.clear()
 
@@ -96,18 +98,22 @@ class _Table:
         """Whether the opening of text, were text a word, is that of a literal that opens a word."""
         return fold(text[:_KEY]) in self.opening
 
-    def _token(self, token: str) -> frozenset[int]:
-        """Alternatives with a literal that the token holds."""
-        found: list[int] = []
+    def _token(self, token: str) -> int:
+        """The alternatives (a mask) with a literal that the token holds."""
+        found = 0
         if self.opening:
             for word in _WORDS.findall(token):
-                found.extend(alt for literal, alt in self.opening.get(word[:_KEY], ()) if word.startswith(literal))
+                for literal, bit in self.opening.get(word[:_KEY], ()):
+                    if word.startswith(literal):
+                        found |= bit
         for first in self.firsts.intersection(token):
-            found.extend(alt for literal, alt in self.inside[first] if literal in token)
-        return frozenset(found)
+            for literal, bit in self.inside[first]:
+                if literal in token:
+                    found |= bit
+        return found
 
-    def live(self, index: _Index) -> frozenset[int]:
-        """Alternatives whose literals may occur in the indexed text."""
+    def live(self, index: _Index) -> int:
+        """The alternatives (a mask) whose literals may occur in the indexed text."""
         in_token = self.in_token
         tokens = index.tokens
         unseen = tokens.difference(in_token)
@@ -117,15 +123,15 @@ class _Table:
                 unseen = tokens
             for token in unseen:
                 in_token[token] = self._token(token)
-        found = frozenset().union(*map(in_token.__getitem__, tokens))
-        if self.spanning:
-            folded = index.folded
-            found = found.union([alt for literal, alt in self.spanning if literal in folded])
+        found: int = reduce(or_, map(in_token.__getitem__, tokens), 0)
+        for literal, bit in self.spanning:
+            if literal in index.folded:
+                found |= bit
         return found
 
 
-# Every gated alternative that has literals has a number in one table; its owner is
-# a pattern and the alternative's bit (the alternatives of a pattern are bits of a mask).
+# Every gated alternative that has literals has a number, its bit in one table; its owner
+# is a pattern and the alternative's bit there (the alternatives of a pattern are bits of a mask).
 _ALL = _Table()
 _OWNER: list[tuple[Gated, int]] = []
 
@@ -177,14 +183,16 @@ class _Scope:
 
 
 @lru_cache(maxsize=1024)
-def _choices(found: frozenset[int]) -> dict[Gated, re.Pattern[str] | None]:
-    """The regex of each pattern that has live alternatives among those found (numbers in _ALL).
+def _choices(found: int) -> dict[Gated, re.Pattern[str] | None]:
+    """The regex of each pattern that has live alternatives among those found (a mask of _ALL).
 
     Sentences differ far more than the sets of literals they hold: the regexes chosen
     for one set serve every sentence that holds it. The dict is never changed.
     """
     live: dict[Gated, int] = {}
-    for number in found:
+    while found:
+        number = (found & -found).bit_length() - 1
+        found &= found - 1
         owner, bit = _OWNER[number]
         live[owner] = live.get(owner, 0) | bit
     return {owner: owner._subset(mask) for owner, mask in live.items()}
@@ -234,7 +242,7 @@ class Gated:
             _OWNER.append((self, bit))
             for needle in needles:
                 self._table.add(needle, bit)
-                _ALL.add(needle, number)
+                _ALL.add(needle, 1 << number)
         # A handful of literals are looked for directly, without indexing the text.
         few = [(fold(n), 1 << i) for i, (needles, _) in enumerate(analysed) for n, _ in needles or ()]
         self._few = tuple(few) if len(few) <= _FEW else None
@@ -271,9 +279,7 @@ class Gated:
             return chosen.get(self, self._dead)
         live = 0
         if self._few is None:
-            for bit in self._table.live(_index(text)):
-                live |= bit
-            return self._subset(live)
+            return self._subset(self._table.live(_index(text)))
         folded = fold(text)
         for literal, bit in self._few:
             if literal in folded:
