@@ -203,26 +203,6 @@ def clause_status(clause: str, *, dated: bool) -> str | None:
     if negated or not _RUNS.search(clause):
         return None
     return "planned" if not dated and _PLANNED.search(clause) else "operating"
-    if _NOT_A_SERVICE.search(clause):
-        return None
-    negated = bool(_NEGATED.search(clause))
-    if _CANCELLED.search(clause) and not negated:
-        return "cancelled"
-    resumed = _RESUMED.search(clause)
-    suspended = _SUSPENDED.search(clause)
-    if resumed and not negated:
-        if not dated and (_PLANNED.search(clause) or _FUTURE.search(clause)):
-            return "planned"
-        return "operating"
-    if suspended:
-        return None if _NOT_SUSPENDED.search(clause) else "suspended"
-    if _PLANNED.search(clause) and _RUNS.search(clause) and not dated and not negated:
-        return "planned"
-    if _RUNS.search(clause) and not negated:
-        if not dated and _PLANNED.search(clause):
-            return "planned"
-        return "operating"
-    return None
 
 
 def is_resumption(clause: str) -> bool:
