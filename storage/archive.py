@@ -274,11 +274,10 @@ class UnitOfWork:
 
     def add_snapshot(self, doc: DocumentState, snap: NewSnapshot) -> int:
         """Store a snapshot (bodies chained to the document's previous ones); returns its id."""
-        body = None if snap.body is None else self._chained(snap.body, doc.body, doc.body_sha256)
         if snap.text_as_latest:
-            text = doc.text
-        else:
-            text = None if snap.text is None else self._chained(snap.text.encode("utf-8"), doc.text, doc.text_sha256)
+            return self.add_snapshots_as_latest([(doc, snap)])[0]
+        body = None if snap.body is None else self._chained(snap.body, doc.body, doc.body_sha256)
+        text = None if snap.text is None else self._chained(snap.text.encode("utf-8"), doc.text, doc.text_sha256)
         if snap.facts_id is not None:
             facts_id: int | None = snap.facts_id
         else:
@@ -304,17 +303,17 @@ class UnitOfWork:
             raise ValueError("only snapshots that keep their document's latest text are stored together")
         if len({doc.id for doc, _ in pending}) < len(pending):
             raise ValueError("one snapshot per document at a time")
-        bodies: list[StoredBlob | None] = []
+        bodies: list[StoredBlob | None] = [None] * len(pending)
         new: list[tuple[bytes, StoredBlob | None, bytes]] = []
         places: list[int] = []  # where in bodies each new blob goes
-        for doc, snap in pending:
-            digest = None if snap.body is None else hashlib.sha256(snap.body).digest()
-            if snap.body is None or digest is None or (doc.body is not None and digest == doc.body_sha256):
-                bodies.append(doc.body if snap.body is not None else None)  # none, or the same bytes as last time
+        for place, (doc, snap) in enumerate(pending):
+            if snap.body is None:
                 continue
-            places.append(len(bodies))
-            bodies.append(None)
-            new.append((snap.body, doc.body, digest))
+            digest = hashlib.sha256(snap.body).digest()
+            bodies[place] = _same_as(doc.body, doc.body_sha256, digest)
+            if bodies[place] is None:
+                places.append(place)
+                new.append((snap.body, doc.body, digest))
         for place, blob in zip(places, self.blobs.put_many(new), strict=True):
             bodies[place] = blob
         rows = self._conn().execute(_INSERT_SNAPSHOTS, [{
@@ -333,9 +332,7 @@ class UnitOfWork:
     def _chained(self, data: bytes, latest: StoredBlob | None, latest_sha256: bytes | None) -> StoredBlob:
         """``data`` stored as the next version after ``latest`` (the same bytes as last time: no query)."""
         digest = hashlib.sha256(data).digest()
-        if latest is not None and digest == latest_sha256:
-            return latest
-        return self.blobs.put(data, latest, digest=digest)
+        return _same_as(latest, latest_sha256, digest) or self.blobs.put(data, latest, digest=digest)
 
     def add_event(self, source_id: int, document_id: int, url: str, now: datetime,
                   event: NewEvent, snapshot_after: int | None) -> int:
@@ -357,6 +354,11 @@ class UnitOfWork:
             "source_id": source_id, "summary": summary, "payload": dict(payload), "state": "owed", "attempts": 0,
             "created_at": now, "next_attempt_at": now,
         })
+
+
+def _same_as(latest: StoredBlob | None, latest_sha256: bytes | None, digest: bytes) -> StoredBlob | None:
+    """``latest`` when it holds the bytes of ``digest`` (then nothing is stored or looked up)."""
+    return latest if latest is not None and digest == latest_sha256 else None
 
 
 def _source_row(row: Any) -> SourceRow:
