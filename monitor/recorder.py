@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -133,8 +133,7 @@ class ArchiveRecorder:
                 doc = unit.find_document(source_id, item.url)
         if doc is None or doc.latest_snapshot_id is None or not 200 <= (doc.latest_status or 0) < 300:
             return False
-        reading = self._read(item.body, item.headers, item, source, doc.anchor)
-        self._readings[(item.source, item.url)] = (item.body, reading)
+        reading = self._reading(item, source, doc.anchor)
         if isinstance(reading, Unchanged):
             return False
         if error_page_reason(reading.title, reading.text) is not None:
@@ -152,11 +151,7 @@ class ArchiveRecorder:
         group, self._unwritten = self._unwritten, []
         try:
             with self.archive.unit() as unit:
-                unit.add_snapshots_as_latest([(doc, self._as_latest(doc, item, reading))
-                                              for doc, item, reading in group])
-                for doc, _, _ in group:
-                    if doc.removed_at is not None:
-                        unit.set_removed(doc.id, None)
+                self._store_as_latest(unit, group)
         except Exception as exc:  # each page of the group failed; the other sources go on
             log.exception("recording %d unchanged pages failed", len(group))
             for _, item, _ in group:
@@ -240,11 +235,11 @@ class ArchiveRecorder:
             if item.status >= 400:
                 outcome.errors.append(f"{item.url}: HTTP {item.status}")
                 return 0
-            cached = self._readings.pop((item.source, item.url), None)
-            reading = cached[1] if cached is not None and cached[0] is item.body else \
-                self._read(item.body, item.headers, item, source, doc.anchor)
+            reading = self._reading(item, source, doc.anchor)
+            del self._readings[(item.source, item.url)]
             if isinstance(reading, Unchanged):
-                return self._unchanged(unit, doc, item, reading)
+                self._store_as_latest(unit, [(doc, item, reading)])
+                return 0
             appeared = baseline_at is not None and doc.first_seen_at > baseline_at
             reason = error_page_reason(reading.title, reading.text)
             if reason is not None:  # "page removed", anti-bot check…: a failed fetch, not new content
@@ -260,13 +255,10 @@ class ArchiveRecorder:
         doc = self._documents.get((source_id, item.url))
         if doc is None or doc.anchor is None:
             return False
-        cached = self._readings.get((item.source, item.url))
-        reading = cached[1] if cached is not None and cached[0] is item.body else \
-            self._read(item.body, item.headers, item, source, doc.anchor)
+        reading = self._reading(item, source, doc.anchor)
         if not isinstance(reading, Unchanged):
-            self._readings[(item.source, item.url)] = (item.body, reading)
-            return False
-        self._readings.pop((item.source, item.url), None)
+            return False  # recorded on its own; the reading is kept for it
+        del self._readings[(item.source, item.url)]
         del self._documents[(source_id, item.url)]
         if not self._unwritten:
             self._unwritten_since = time.monotonic()
@@ -295,6 +287,17 @@ class ArchiveRecorder:
                        removed_event(item.status, doc.latest_snapshot_id), snapshot_id)
         return 1
 
+    def _reading(self, item: FetchedPage, source: SourceConfig, anchor: str | None) -> Reading | Unchanged:
+        """The reading of the item's body made earlier in this run, else a new one; kept until the item
+        is recorded (``needs_confirmation`` reads a page before it is handed over)."""
+        key = (item.source, item.url)
+        cached = self._readings.get(key)
+        if cached is not None and cached[0] is item.body:
+            return cached[1]
+        reading = self._read(item.body, item.headers, item, source, anchor)
+        self._readings[key] = (item.body, reading)
+        return reading
+
     @staticmethod
     def _read(body: bytes, headers: Mapping[str, str], item: FetchedPage, source: SourceConfig,
               anchor: str | None = None) -> Reading | Unchanged:
@@ -303,20 +306,16 @@ class ArchiveRecorder:
                              anchor=anchor)
 
     @staticmethod
-    def _as_latest(doc: DocumentState, item: FetchedPage, reading: Unchanged) -> NewSnapshot:
-        """The snapshot of an answer that reads as the document's latest (its extraction input is unchanged)."""
-        return NewSnapshot(
+    def _store_as_latest(unit: UnitOfWork, answers: Sequence[tuple[DocumentState, FetchedPage, Unchanged]]) -> None:
+        """Store answers that read as their documents' latest snapshots (their extraction input is unchanged)."""
+        unit.add_snapshots_as_latest([(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url, headers=item.headers,
             body=item.body, text_as_latest=True, key_sha256=doc.latest_key, encoding=reading.encoding,
             title=doc.latest_title, published=reading.published, facts_id=doc.latest_facts_id,
-            anchor=reading.anchor)
-
-    def _unchanged(self, unit: UnitOfWork, doc: DocumentState, item: FetchedPage, reading: Unchanged) -> int:
-        """Store an answer that reads as the document's latest snapshot, on its own."""
-        unit.add_snapshot(doc, self._as_latest(doc, item, reading))
-        if doc.removed_at is not None:
-            unit.set_removed(doc.id, None)
-        return 0
+            anchor=reading.anchor)) for doc, item, reading in answers])
+        for doc, _, _ in answers:
+            if doc.removed_at is not None:
+                unit.set_removed(doc.id, None)
 
     @staticmethod
     def _judge(unit: UnitOfWork, doc: DocumentState, reading: Reading, rules: LearnedVolatility) -> _Judgement:
