@@ -24,8 +24,8 @@ from storage.exceptions import StorageError
 __all__ = ["main", "settle_heap"]
 
 EXIT_USAGE = 2
-YOUNG_COLLECTION = 10_000
 EXIT_SOURCES_FAILED = 3
+YOUNG_COLLECTION = 10_000  # allocations between collections of the youngest generation (see settle_heap)
 
 
 class RailwatchGroup(click.Group):

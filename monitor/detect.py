@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from monitor.content.decode import decode_html
@@ -45,14 +46,19 @@ class Unchanged:
     published: date | None
 
 
+@lru_cache(maxsize=1024)
+def _salt(ignore_selectors: tuple[str, ...], ignore_patterns: tuple[str, ...]) -> str:
+    """What besides the page shapes its text: a source's ignore rules (the same for all its pages)."""
+    return json.dumps([list(ignore_selectors), list(ignore_patterns)], ensure_ascii=False)
+
+
 def read_document(body: bytes, content_type: str | None, *, url: str, select: str | None,
                   ignore_selectors: Sequence[str], ignore_patterns: Sequence[str],
                   anchor: str | None = None) -> Reading | Unchanged:
     """The watched text of a body, or :class:`Unchanged` when it digests to ``anchor`` (the document's latest)."""
     decoded = decode_html(body, content_type)
-    salt = json.dumps([list(ignore_selectors), list(ignore_patterns)], ensure_ascii=False)
     extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors,
-                             anchor_salt=salt, known_anchor=anchor)
+                             anchor_salt=_salt(tuple(ignore_selectors), tuple(ignore_patterns)), known_anchor=anchor)
     if extracted.anchor is not None and extracted.anchor == anchor:
         return Unchanged(extracted.anchor, decoded.encoding, extracted.published)
     text = normalize_text(extracted.text, ignore_patterns, folded=True)
