@@ -2,7 +2,8 @@
 # Environment: FLEET_DIR (the shared fleet and peers, default ../shared/bench from the repo root),
 # BENCH_PY (python with aiohttp for the fleet server, default python3), RAILWATCH (the command,
 # default railwatch), TASKSET (pinning of the tools, default CPU 1; the fleet always gets CPU 0),
-# RW_PY (the python that runs railwatch, default python3: it compiles the sources once).
+# RW_PY (the python that runs railwatch, default python3: it compiles the sources once), VENV (the
+# environment with Scrapy that runs the floor, as for the shared peer_scrapy.sh).
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 FLEET_DIR=${FLEET_DIR:-$REPO/../shared/bench}
@@ -39,6 +40,22 @@ set_round() { curl -sf "http://127.0.0.1:$PORT/__round/$1" > /dev/null; }
 
 db_bytes() {  # db_bytes DB: file size after a WAL checkpoint (0 before the archive exists)
   [ -f "$1" ] && python3 "$BENCH/rwbench.py" dbsize "$1" | sed 's/^db_bytes=\([0-9]*\).*/\1/' || echo 0
+}
+
+floor_round() {  # floor_round DIR N R TOOL: one Scrapy floor process (DIR holds scrapy_floor.py), as the shared
+  # peer_scrapy.sh runs it; TOOL scrapy-items1 sets CONCURRENT_ITEMS=1; prints key=value words
+  local dir=$1 n=$2 r=$3 t0 t1 cpu rss opts=()
+  : "${VENV:?set VENV to the environment with Scrapy that runs the floor}"
+  [ "$4" = scrapy-items1 ] && opts=(-s CONCURRENT_ITEMS=1)
+  t0=$(date +%s.%N)
+  (cd "$dir" && /usr/bin/time -v -o "$dir/time-$4-$r.txt" $TASKSET "$VENV/bin/scrapy" runspider scrapy_floor.py \
+     -a port="$PORT" -a pages="$n" "${opts[@]}" > "$dir/out-$4-$r.txt" 2> "$dir/err-$4-$r.txt")
+  t1=$(date +%s.%N)
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$dir/time-$4-$r.txt")
+  rss=$(awk -F': ' '/Maximum resident/ {printf "%d", $2 / 1024}' "$dir/time-$4-$r.txt")
+  echo "round=$r wall_s=$(printf %.3f "$(echo "$t1 - $t0" | bc)") pages_s=$(printf %.1f "$(echo "$n / ($t1 - $t0)" | bc -l)")" \
+       "cpu_s=$cpu maxrss_mb=$rss truth=$(curl -sf "http://127.0.0.1:$PORT/__truth/$r" | python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])')" \
+       "$(grep FLOOR "$dir/out-$4-$r.txt" | cut -d' ' -f2-6)"
 }
 
 check_round() {  # check_round DIR N R: one whole `railwatch check` process under time -v; prints key=value words

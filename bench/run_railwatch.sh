@@ -4,10 +4,13 @@
 # Starts the shared fleet (../shared/bench/fleet_server.py from the repo root; N pages, 5% real change
 # per round, noise on) pinned to CPU 0, every tool pinned to CPU 1 (TASKSET), and runs, each with an
 # untimed baseline at round 0 and then ROUNDS timed rounds:
-#   1. the Scrapy floor (peer_scrapy.sh) with its defaults, and with CONCURRENT_ITEMS=1 as railwatch sets it;
+#   1. the Scrapy floor (scrapy_floor.py, run as peer_scrapy.sh runs it) with its defaults, and with
+#      CONCURRENT_ITEMS=1 as railwatch sets it;
 #   2. `railwatch check` on N `page` sources: per round the whole process under /usr/bin/time -v, the pages
 #      flagged by `railwatch changes --json --since <round start>` against /__truth/<round>, and the
 #      archive size after `PRAGMA wal_checkpoint(TRUNCATE)`;
+#   1 and 2 take turns within each fleet round (floor first in odd rounds, railwatch first in even ones),
+#   so that a drift of the machine's speed during the run weighs on both alike;
 #   3. urlwatch 2.29 with the hand-tuned `css: article` + html2text filter (peer_urlwatch.sh … css);
 #   4. a noise-only phase: a second fleet with --change-rate 0, a fresh archive, a baseline and
 #      NOISE_ROUNDS (default 2) re-fetches: archive bytes added per page, pages flagged (must be 0),
@@ -35,6 +38,10 @@ railwatch_rounds() {  # railwatch_rounds DIR N FIRST LAST [PREFIX]: baseline and
   done
 }
 
+railwatch_turn() {  # railwatch_turn R: railwatch's timed round R of the main fleet
+  echo "railwatch $(check_round "$W/rw" "$N" "$1" | tee -a "$W/rw/rounds.txt")"
+}
+
 mkdir -p "$W/rw" "$W/noise"
 cd "$W"  # away from the repo: its scrapy.cfg would make the floor's `scrapy` load railwatch's settings
 compile_sources
@@ -42,16 +49,27 @@ start_fleet "$W" --pages "$N"
 {
   echo "## N=$N rounds=$ROUNDS port=$PORT taskset='$TASKSET' railwatch=$($RAILWATCH --version 2>&1 | tail -1)" \
        "commit=$(git -C "$REPO" rev-parse --short HEAD) ${LABEL:-}loadavg=$(cut -d' ' -f1-3 /proc/loadavg) $(date -u +%FT%TZ)"
-  if [[ " $SKIP " != *" scrapy "* ]]; then
-    "$FLEET_DIR/peer_scrapy.sh" "$N" "$ROUNDS" "$PORT"
-    SCRAPY_OPTS="-s CONCURRENT_ITEMS=1" TOOL=scrapy-items1 "$FLEET_DIR/peer_scrapy.sh" "$N" "$ROUNDS" "$PORT"
-  fi
-
-  if [[ " $SKIP " != *" railwatch "* ]]; then
-    echo "# railwatch N=$N (round 0 is the untimed baseline)"
+  floors=() railwatch=
+  [[ " $SKIP " == *" scrapy "* ]] || floors=(scrapy scrapy-items1)
+  [[ " $SKIP " == *" railwatch "* ]] || railwatch=yes
+  mkdir -p "$W/floor"
+  cp "$FLEET_DIR/scrapy_floor.py" "$W/floor/"
+  set_round 0
+  for tool in "${floors[@]}"; do echo "baseline $tool $(floor_round "$W/floor" "$N" 0 "$tool")"; done
+  if [ -n "$railwatch" ]; then
     write_config "$W/rw" "$N" "$PORT"
-    railwatch_rounds "$W/rw" "$N" 0 0 "baseline "
-    railwatch_rounds "$W/rw" "$N" 1 "$ROUNDS" | tee "$W/rw/rounds.txt"
+    echo "baseline railwatch $(check_round "$W/rw" "$N" 0)"
+  fi
+  for ((r = 1; r <= ROUNDS; r++)); do
+    set_round $r
+    if [ -n "$railwatch" ] && (( r % 2 == 0 )); then railwatch_turn $r; fi
+    for tool in "${floors[@]}"; do
+      echo "$tool $(floor_round "$W/floor" "$N" $r "$tool" | tee -a "$W/floor/$tool.txt")"
+    done
+    if [ -n "$railwatch" ] && (( r % 2 == 1 )); then railwatch_turn $r; fi
+  done
+  for tool in "${floors[@]}"; do python3 "$FLEET_DIR/summarize.py" "$tool" "$N" < "$W/floor/$tool.txt"; done
+  if [ -n "$railwatch" ]; then
     python3 "$FLEET_DIR/summarize.py" railwatch "$N" < "$W/rw/rounds.txt"
     python3 "$BENCH/rwbench.py" dbsize "$W/rw/railwatch.db" --tables
   fi

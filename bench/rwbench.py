@@ -108,26 +108,41 @@ def rawcheck(port: str, k: str, railwatch: list[str]) -> None:
     print(f"raw_identical={same}/{k} snapshots_of_page0={snapshots}")
 
 
-def _rows(log: str) -> tuple[dict[str, dict[str, str]], list[dict[str, str]], list[dict[str, str]], str]:
-    summaries, rounds, noise, header, section = {}, [], [], "", ""
+_Rows = dict[str, list[dict[str, str]]]
+
+
+def _rows(log: str) -> tuple[dict[str, dict[str, str]], _Rows, list[dict[str, str]], str]:
+    """Summaries by tool, timed rounds by tool (lines `TOOL round=…`), noise-only rounds, the run's header."""
+    summaries: dict[str, dict[str, str]] = {}
+    rounds: _Rows = {}
+    noise, header = [], ""
     with open(log, encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("## N="):
                 header = line[3:].strip()
-            elif line.startswith("# "):
-                section = line.split()[1]
             elif line.startswith("SUMMARY tool="):
                 words = _words(line)
                 summaries[words["tool"]] = words
             elif line.startswith("NOISE round="):
                 noise.append(_words(line))
-            elif line.startswith("round=") and section == "railwatch":
-                rounds.append(_words(line))
+            elif " round=" in line and not line.startswith(("baseline", "#")):
+                rounds.setdefault(line.split()[0], []).append(_words(line))
     return summaries, rounds, noise, header
 
 
+def _paired(rounds: _Rows, tool: str) -> str:
+    """railwatch / floor pages/s of each fleet round both ran in, and their median."""
+    floor = {r["round"]: float(r["pages_s"]) for r in rounds.get(tool, [])}
+    ratios = [float(r["pages_s"]) / floor[r["round"]] for r in rounds.get("railwatch", []) if r["round"] in floor]
+    if not ratios:
+        return ""
+    each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+    return f"; round by round {each} (median {statistics.median(ratios):.2f}×)"
+
+
 def table(log: str) -> None:
-    summaries, rounds, noise, header = _rows(log)
+    summaries, by_tool, noise, header = _rows(log)
+    rounds = by_tool.get("railwatch", [])
     print(f"run: {header}\n")
     print("| tool | pages/s | CPU s per round | peak RSS MB | flagged / true (per round) |")
     print("|---|---:|---:|---:|---|")
@@ -141,7 +156,7 @@ def table(log: str) -> None:
         for tool, s in floors.items():
             ratio = float(rw["median_pages_s"]) / float(s["median_pages_s"])
             verdict = "holds" if ratio >= 0.6 else "FAILS"
-            print(f"- (a) railwatch / {tool} pages/s: {ratio:.2f}× (target ≥ 0.6×): {verdict}")
+            print(f"- (a) railwatch / {tool} pages/s: {ratio:.2f}× (target ≥ 0.6×): {verdict}{_paired(by_tool, tool)}")
         exact = all(r["extra"] == r["missing"] == "0" for r in rounds)
         content = all(r["content_extra"] == r["content_missing"] == "0" for r in rounds)
         detail = "; ".join(f"round {r['round']}: {r['changed']}/{r['truth']}, extra {r['extra']}, missing "
