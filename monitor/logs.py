@@ -19,8 +19,6 @@ import logging
 import sys
 from typing import Any
 
-from pythonjsonlogger.json import JsonFormatter
-
 __all__ = ["LOG_FORMATS", "configure_logging", "log_event", "use_daemon_logging"]
 
 LOG_FORMATS = ("text", "json")
@@ -58,6 +56,8 @@ def use_daemon_logging(log_format: str, announce: tuple[str, ...]) -> None:
         handler = _State.handler
     assert handler is not None
     if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter  # the daemon's option: one-shot commands never load it
+
         handler.setFormatter(JsonFormatter(
             "%(levelname)s %(name)s %(message)s", timestamp="time",
             rename_fields={"levelname": "level", "name": "logger"},
