@@ -10,7 +10,7 @@
 # pages/s ratio the two would have at equal instructions per cycle. Under valgrind a process runs
 # ~50 times slower (N=1000: about 8 minutes in all).
 # Caveat: valgrind hides the CPU's SHA extensions, so OpenSSL hashes in software: railwatch's SHA-256
-# of bodies and anchors counts ~10 times what it costs on the real CPU (~1 G instructions at N=1000).
+# of bodies and anchors counts several times what it costs on the real CPU (1.3 G instructions at N=1000).
 # Environment: see lib.sh, plus VENV (Scrapy for the floor).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
