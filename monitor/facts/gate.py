@@ -79,7 +79,7 @@ class _Table:
         self.opening: dict[str, list[tuple[str, int]]] = {}  # by their first _KEY characters
         self.inside: dict[str, list[tuple[str, int]]] = {}  # by their first character
         self.spanning: list[tuple[str, int]] = []
-        self.firsts: frozenset[str] = frozenset()
+        self.firsts: set[str] = set()  # the keys of inside
         self.in_token: dict[str, int] = {}
 
     def add(self, needle: Needle, bit: int) -> None:
@@ -89,9 +89,9 @@ class _Table:
             self.opening.setdefault(literal[:_KEY], []).append((literal, bit))
         elif literal.split() == [literal]:  # no white space
             self.inside.setdefault(literal[0], []).append((literal, bit))
+            self.firsts.add(literal[0])
         else:
             self.spanning.append((literal, bit))
-        self.firsts = frozenset(self.inside)
         self.in_token.clear()
 
     def opens_a_literal(self, text: str) -> bool:
