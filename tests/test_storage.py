@@ -42,6 +42,16 @@ def test_migrations_create_the_models_schema(database_url: str) -> None:
     archive.close()
 
 
+def test_sqlite_search_index_merges_eight_segments_at_a_time(sqlite_url: str) -> None:
+    """Every changed text commits its own segment: merging them eight at a time, not FTS5's four,
+    rewrites each text on fewer levels."""
+    archive = Archive(sqlite_url)
+    with archive.engine.connect() as connection:
+        setting = connection.exec_driver_sql("SELECT v FROM search_fts_config WHERE k = 'automerge'").scalar()
+    assert setting == 8
+    archive.close()
+
+
 def test_body_round_trips_and_identical_bodies_are_stored_once(database_url: str) -> None:
     archive = Archive(database_url)
     body = page(1)
