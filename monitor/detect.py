@@ -39,11 +39,11 @@ class Reading:
 @dataclass(frozen=True)
 class Unchanged:
     """A fetched body whose watched text is the document's latest: what it is extracted from digests
-    to the document's anchor, so it was not extracted again."""
+    to the document's anchor, so it was not extracted again (nor its publication date looked for:
+    the same text keeps the date it was read with)."""
 
     anchor: str
     encoding: str
-    published: date | None
 
 
 @lru_cache(maxsize=1024)
@@ -60,7 +60,7 @@ def read_document(body: bytes, content_type: str | None, *, url: str, select: st
     extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors,
                              anchor_salt=_salt(tuple(ignore_selectors), tuple(ignore_patterns)), known_anchor=anchor)
     if extracted.anchor is not None and extracted.anchor == anchor:
-        return Unchanged(extracted.anchor, decoded.encoding, extracted.published)
+        return Unchanged(extracted.anchor, decoded.encoding)
     text = normalize_text(extracted.text, ignore_patterns, folded=True)
     key = hashlib.sha256(comparison_key(text, normalized=True).encode("utf-8")).digest()
     return Reading(text, key, extracted.title, decoded.encoding, extracted.published, extracted.anchor)

@@ -311,7 +311,7 @@ class ArchiveRecorder:
         unit.add_snapshots_as_latest([(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url, headers=item.headers,
             body=item.body, text_as_latest=True, key_sha256=doc.latest_key, encoding=reading.encoding,
-            title=doc.latest_title, published=reading.published, facts_id=doc.latest_facts_id,
+            title=doc.latest_title, published=doc.latest_published, facts_id=doc.latest_facts_id,
             anchor=reading.anchor)) for doc, item, reading in answers])
         for doc, _, _ in answers:
             if doc.removed_at is not None:

@@ -94,6 +94,7 @@ class DocumentState:
     body_sha256: bytes | None = None
     anchor: str | None = None
     latest_title: str | None = None
+    latest_published: date | None = None
 
 
 # Statements of the per-document path, built once: parameters are bound per call.
@@ -118,7 +119,7 @@ _KeyframeBlob = aliased(Blob)  # the body's keyframe: the next body is compresse
 _STATE_COLUMNS = (
     select(Document.id, Document.source_id, Document.url, Document.role, Document.first_seen_at,
            Document.removed_at, Document.latest_snapshot_id, Document.volatile, Document.anchor, Snapshot.status,
-           Snapshot.title,
+           Snapshot.title, Snapshot.published,
            Snapshot.key_sha256, Snapshot.facts_id, Snapshot.body_id, _BodyBlob.codec.label("body_codec"),
            _BodyBlob.base_id.label("body_base"), _BodyBlob.sha256.label("body_sha256"),
            _KeyframeBlob.data.label("keyframe_zstd"),
@@ -142,6 +143,7 @@ def _state(row: Any) -> DocumentState:
         body=_handle(row.body_id, row.body_codec, row.body_base, row.keyframe_zstd),
         text=_handle(row.text_id, row.text_codec, row.text_base), text_sha256=row.text_sha256,
         body_sha256=row.body_sha256, anchor=row.anchor, latest_title=row.title,
+        latest_published=row.published,
     )
 
 

@@ -7,6 +7,7 @@ any change to what the text is made from gives another anchor.
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,17 @@ def test_noise_outside_the_content_keeps_the_anchor_and_the_text() -> None:
     again, same = anchored(page(related=7, stamp="2026-03-02 09:13:44", visits=99))
     assert first is not None and again == first
     assert same == text and "K27 leaves Beijing" in text
+
+
+def test_a_new_text_read_against_an_old_anchor_keeps_its_date() -> None:
+    """The date is looked for in the page as served, before invisible elements (such as a
+    microdata ``<meta>`` in the body) are taken out, whether or not an anchor was known."""
+    dated = page(days="Fridays").replace("<h1>", '<meta itemprop="datePublished" content="2026-02-27"><h1>')
+    old, _ = anchored(page())
+    plain = extract_text(dated, anchor_salt=SALT)
+    against_old = extract_text(dated, anchor_salt=SALT, known_anchor=old)
+    assert against_old.anchor != old and "Fridays" in against_old.text
+    assert plain.published == against_old.published == date(2026, 2, 27)
 
 
 def test_a_known_anchor_is_not_extracted_again() -> None:

@@ -8,7 +8,7 @@ with pages fetched as served, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 PAGE = """<html><head><title>Notice {n}</title></head><body>
 <nav><a href="/">Home</a></nav>
 <article><h1>Notice {n}</h1>
+<p class="dateline">Published 28 February 2026</p>
 <p>The K27 leaves Beijing at 17:26 on {days} and reaches Pyongyang the next morning.</p>
 <p>Tickets are sold at the stations of Beijing and Dandong and on the railway's own website.</p>
 </article>
@@ -87,6 +88,11 @@ def test_every_unchanged_answer_is_kept_with_its_own_body(setting: tuple[Any, Ar
             latest = unit.session.get(Snapshot, doc.latest_snapshot_id)
             assert latest is not None and latest.fetched_at.replace(tzinfo=UTC) == START + timedelta(days=1, seconds=n)
             assert latest.body_id is not None and unit.blobs.get(latest.body_id) == body(n, 1)
+        # The date of the text, whether it was read again (a change) or kept (noise only).
+        for n in (*changed, 0, PAGES - 1):
+            latest = unit.session.scalars(select(Snapshot).join(Document, Document.latest_snapshot_id == Snapshot.id)
+                                          .where(Document.url == url(n))).one()
+            assert latest.published == date(2026, 2, 28)
 
 
 def test_a_crawl_that_breaks_off_keeps_the_answers_it_had(setting: tuple[Any, Archive],

@@ -249,34 +249,35 @@ def extract_text(
     carries an *anchor*: a digest of everything the text is made from (the element the main content
     is looked for in, as it stands once invisible elements are gone, its place in the page, and the
     title). Everything after that point looks only inside that element, so an equal anchor means
-    an equal text: when it equals ``known_anchor`` the text is not made again (``text`` is empty and
-    the caller keeps the text it had). A page whose content is looked for in the whole ``<body>``,
-    or read through ``select``, gets no anchor.
+    an equal text: when it equals ``known_anchor`` the text is not made again (``text`` is empty,
+    ``published`` None, and the caller keeps the text and date it had). A page whose content is
+    looked for in the whole ``<body>``, or read through ``select``, gets no anchor.
     """
-    root = parse_html(html)
-    if root is None:
+    page = _page(html, ignore_selectors)
+    if page is None:
         return Extracted(title="", text="", published=None, lang=None)
-    for expr in ignore_selectors:
-        for hit in select_nodes(root, expr):
-            if isinstance(hit, etree._Element) and hit.getparent() is not None:
-                hit.getparent().remove(hit)  # tail text stays with the removed node: it was inside
-    body = root.find("body")
-    if body is None:
-        body = root
-    headline = _headline(root, body)
-    published = find_published(root, body, headline)
+    root, body, headline = page
     if select:
         blocks = _selected_blocks(root, select)
         title = _title(root, headline)
         text = "\n\n".join(blocks)
-        return Extracted(title=title, text=text, published=published, lang=_lang(root, text))
+        return Extracted(title=title, text=text, published=find_published(root, body, headline),
+                         lang=_lang(root, text))
+    # The date is looked for in the page as parsed; with an anchor to compare, only once the text
+    # turns out to be new (in a page parsed again: what follows changes the tree).
+    deferred = anchor_salt is not None and known_anchor is not None
+    published = None if deferred else find_published(root, body, headline)
     weights = TextWeights(root)
     strip_invisible(body, weights)
     start = _start(root, body, weights, bool(_HAS_ROLES(root)))
     anchor = _anchor(root, start, _title(root, headline), anchor_salt) if anchor_salt is not None and \
         start is not body else None
     if anchor is not None and anchor == known_anchor:
-        return Extracted(title="", text="", published=published, lang=None, anchor=anchor)
+        return Extracted(title="", text="", published=None, lang=None, anchor=anchor)
+    if deferred:
+        untouched = _page(html, ignore_selectors)
+        assert untouched is not None  # the same text parsed before
+        published = find_published(*untouched)
     strip_boilerplate(start, weights)
     node = _descend(start, weights)
     title = _title(root, headline)
@@ -289,6 +290,22 @@ def extract_text(
         blocks.insert(0, title)
     text = "\n\n".join(blocks)
     return Extracted(title=title, text=text, published=published, lang=_lang(root, text), anchor=anchor)
+
+
+def _page(html: str, ignore_selectors: Sequence[str]) -> tuple[etree._Element, etree._Element, etree._Element | None] \
+        | None:
+    """The parsed page without what the ignore rules name: its root, its body, its headline."""
+    root = parse_html(html)
+    if root is None:
+        return None
+    for expr in ignore_selectors:
+        for hit in select_nodes(root, expr):
+            if isinstance(hit, etree._Element) and hit.getparent() is not None:
+                hit.getparent().remove(hit)  # tail text stays with the removed node: it was inside
+    body = root.find("body")
+    if body is None:
+        body = root
+    return root, body, _headline(root, body)
 
 
 def _anchor(root: etree._Element, start: etree._Element, title: str, salt: str) -> str:
