@@ -88,6 +88,9 @@ class ArchiveRecorder:
         self._documents: dict[tuple[int, str], DocumentState] = {}
         self._unwritten: list[tuple[DocumentState, FetchedPage, Unchanged]] = []  # see flush
         self._unwritten_since = 0.0
+        # The latest text of documents that seem changed, read by needs_confirmation and used again
+        # when the page is recorded; by snapshot id, dropped once the page is recorded.
+        self._previous: dict[int, str | None] = {}
 
     def begin(self, sources: list[SourceConfig]) -> None:
         """Register the sources of this run and note which still await their baseline."""
@@ -161,6 +164,7 @@ class ArchiveRecorder:
         """Update each source's health and close the baseline of sources checked for the first time."""
         self.flush()
         self._readings.clear()
+        self._previous.clear()
         self._documents.clear()
         now = self.clock()
         with self.archive.unit() as unit:
@@ -317,15 +321,16 @@ class ArchiveRecorder:
             if doc.removed_at is not None:
                 unit.set_removed(doc.id, None)
 
-    @staticmethod
-    def _judge(unit: UnitOfWork, doc: DocumentState, reading: Reading, rules: LearnedVolatility) -> _Judgement:
+    def _judge(self, unit: UnitOfWork, doc: DocumentState, reading: Reading, rules: LearnedVolatility) -> _Judgement:
         """Compare a reading with the document's latest snapshot, under the document's learned rules."""
         key = rules.key(reading.text) if rules else reading.key
         if doc.latest_snapshot_id is None:
             return _Judgement(key, True, None)
         if doc.latest_key == key:
             return _Judgement(key, False, None)
-        previous = unit.text_of(doc.latest_snapshot_id)
+        previous = self._previous.get(doc.latest_snapshot_id)
+        if previous is None:
+            previous = self._previous[doc.latest_snapshot_id] = unit.text_of(doc.latest_snapshot_id)
         if rules and previous is not None and rules.key(previous) == key:  # stored before the latest rules
             return _Judgement(key, False, previous, rules.responsible(previous, reading.text))
         return _Judgement(key, True, previous)
@@ -357,6 +362,8 @@ class ArchiveRecorder:
         """Store a 200 answer; ``appeared``: the document was first listed after the baseline."""
         known = LearnedVolatility.from_json(doc.volatile)
         rules, judged = self._learn(unit, doc, item, source, reading, known)
+        if doc.latest_snapshot_id is not None:
+            self._previous.pop(doc.latest_snapshot_id, None)
         changed, previous_text = judged.changed, judged.previous
         published = reading.published or (item.entry.published.date() if item.entry and item.entry.published
                                            else None)
