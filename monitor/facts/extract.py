@@ -47,7 +47,8 @@ _REMEMBERED = 8192
 
 @dataclass
 class _Context:
-    routes: list[tuple[str, str]] = field(default_factory=list)
+    # The routes named so far, by their stations, the one named last at the end.
+    routes: dict[frozenset[str], tuple[str, str]] = field(default_factory=dict)
     first_seen: dict[frozenset[str], tuple[int, tuple[str, str]]] = field(default_factory=dict)
     # Whether the last sentence that named a route was rejected (rumour, history, special
     # train): a station-less sentence after it continues that rejected statement.
@@ -55,15 +56,17 @@ class _Context:
     rejected_routes: set[frozenset[str]] = field(default_factory=set)
 
     def remember(self, route: tuple[str, str], position: int | None = None) -> None:
-        self.routes = [r for r in self.routes if set(r) != set(route)] + [route]
+        key = frozenset(route)
+        self.routes.pop(key, None)
+        self.routes[key] = route
         if position is not None:
-            self.first_seen.setdefault(frozenset(route), (position, route))
+            self.first_seen.setdefault(key, (position, route))
 
     def with_station(self, name: str) -> tuple[str, str] | None:
-        return next((r for r in reversed(self.routes) if name in r), None)
+        return next((r for r in reversed(self.routes.values()) if name in r), None)
 
     def last(self) -> tuple[str, str] | None:
-        return self.routes[-1] if self.routes else None
+        return next(reversed(self.routes.values()), None)
 
 
 def _sentence_status(text: str, dates: Sequence[DateMention], published: datetime.date | None,
@@ -262,7 +265,7 @@ def _pair_across(sentence: str, following: str, ctx: _Context, gazetteer: Gazett
         return
     (name,) = here
     there = {m.name for m in stations_in(following, gazetteer)} - here
-    known = [r for r in ctx.routes if name in r and set(r) - {name} <= there]
+    known = [r for r in ctx.routes.values() if name in r and set(r) - {name} <= there]
     if known:
         # The two sentences name both ends of a route already stated: continue that one
         # rather than another route through the same station.
