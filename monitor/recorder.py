@@ -10,8 +10,8 @@ is announced (``new``) with its first successful snapshot.
 
 Answers that read as their document's latest snapshot (the usual case: nothing but
 noise changed) are written in groups, one transaction for up to ``_GROUP`` of them
-(:meth:`ArchiveRecorder.flush`); any other write goes after the group before it. They
-owe no event, so a crash that loses a group loses only fetches the next run makes again.
+(:meth:`ArchiveRecorder.flush`), and other writes do not wait for the group. They owe
+no event, so a crash that loses a group loses only fetches the next run makes again.
 
 Confirmation: before a page is recorded, the crawl asks
 :meth:`ArchiveRecorder.needs_confirmation`; a page whose comparison key
@@ -226,7 +226,6 @@ class ArchiveRecorder:
         if self._held_back(source_id, source, item):
             outcome.fetched += 1
             return 0
-        self.flush()
         with self.archive.unit() as unit:
             doc = self._document(unit, source_id, item.url, item.role, item.fetched_at)
             if item.status == 304:
