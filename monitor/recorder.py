@@ -45,7 +45,7 @@ __all__ = ["ArchiveRecorder", "SourceOutcome"]
 
 log = logging.getLogger(__name__)
 GONE = (404, 410)
-_GROUP = 64  # unchanged answers written in one transaction
+_GROUP = 256  # unchanged answers written in one transaction
 _GROUP_SECONDS = 2.0  # … or fewer, once the first of them has waited this long
 
 
