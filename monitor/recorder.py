@@ -327,9 +327,9 @@ class ArchiveRecorder:
             return _Judgement(key, True, None)
         if doc.latest_key == key:
             return _Judgement(key, False, None)
-        previous = self._previous.get(doc.latest_snapshot_id)
-        if previous is None:
-            previous = self._previous[doc.latest_snapshot_id] = unit.text_of(doc.latest_snapshot_id)
+        if doc.latest_snapshot_id not in self._previous:
+            self._previous[doc.latest_snapshot_id] = unit.text_of(doc.latest_snapshot_id)
+        previous = self._previous[doc.latest_snapshot_id]
         if rules and previous is not None and rules.key(previous) == key:  # stored before the latest rules
             return _Judgement(key, False, previous, rules.responsible(previous, reading.text))
         return _Judgement(key, True, previous)
