@@ -44,6 +44,7 @@ class NewSnapshot:
     searchable: bool = False
     text_as_latest: bool = False  # the watched text is the document's latest (``text`` is then not given)
     anchor: str | None = None  # digest of what the text was extracted from (kept on the document)
+    reach: str | None = None  # how far into the page that text reaches (kept on the document with the anchor)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class DocumentState:
     text_sha256: bytes | None = None
     body_sha256: bytes | None = None
     anchor: str | None = None
+    reach: str | None = None
     latest_title: str | None = None
     latest_published: date | None = None
 
@@ -118,7 +120,8 @@ _TextBlob = aliased(Blob)
 _KeyframeBlob = aliased(Blob)  # the body's keyframe: the next body is compressed against it
 _STATE_COLUMNS = (
     select(Document.id, Document.source_id, Document.url, Document.role, Document.first_seen_at,
-           Document.removed_at, Document.latest_snapshot_id, Document.volatile, Document.anchor, Snapshot.status,
+           Document.removed_at, Document.latest_snapshot_id, Document.volatile, Document.anchor,
+           Document.reach, Snapshot.status,
            Snapshot.title, Snapshot.published,
            Snapshot.key_sha256, Snapshot.facts_id, Snapshot.body_id, _BodyBlob.codec.label("body_codec"),
            _BodyBlob.base_id.label("body_base"), _BodyBlob.sha256.label("body_sha256"),
@@ -142,7 +145,7 @@ def _state(row: Any) -> DocumentState:
         latest_key=row.key_sha256, latest_facts_id=row.facts_id, volatile=row.volatile,
         body=_handle(row.body_id, row.body_codec, row.body_base, row.keyframe_zstd),
         text=_handle(row.text_id, row.text_codec, row.text_base), text_sha256=row.text_sha256,
-        body_sha256=row.body_sha256, anchor=row.anchor, latest_title=row.title,
+        body_sha256=row.body_sha256, anchor=row.anchor, reach=row.reach, latest_title=row.title,
         latest_published=row.published,
     )
 
@@ -290,7 +293,8 @@ class UnitOfWork:
             "text_id": text.id if text else None, "key_sha256": snap.key_sha256, "encoding": snap.encoding,
             "title": snap.title, "published": snap.published, "facts_id": facts_id,
         }).scalar_one()
-        self._update(doc.id, latest_snapshot_id=snapshot_id, last_checked_at=snap.fetched_at, anchor=snap.anchor)
+        self._update(doc.id, latest_snapshot_id=snapshot_id, last_checked_at=snap.fetched_at, anchor=snap.anchor,
+                     reach=snap.reach)
         if snap.searchable and snap.text:
             self._conn().execute(_INSERT_SEARCH, {"snapshot_id": snapshot_id, "document_id": doc.id,
                                                   "text": snap.text})
@@ -325,9 +329,9 @@ class UnitOfWork:
             "title": snap.title, "published": snap.published, "facts_id": snap.facts_id,
         } for (doc, snap), body in zip(pending, bodies, strict=True)]).all()
         ids: list[int] = [row.id for row in rows]
-        self._conn().execute(_document_update(("anchor", "last_checked_at", "latest_snapshot_id")), [
+        self._conn().execute(_document_update(("anchor", "last_checked_at", "latest_snapshot_id", "reach")), [
             {"document_id": doc.id, "latest_snapshot_id": snapshot_id, "last_checked_at": snap.fetched_at,
-             "anchor": snap.anchor}
+             "anchor": snap.anchor, "reach": snap.reach}
             for (doc, snap), snapshot_id in zip(pending, ids, strict=True)])
         return ids
 

@@ -92,6 +92,9 @@ class Document(Base):
     # Digest of the part of the page the latest text was extracted from (see monitor.content.extract):
     # a later answer with the same digest reads the same, and is not extracted again.
     anchor: Mapped[str | None] = mapped_column(String(64), default=None)
+    # How far into the page that text reaches (see monitor.content.reach): an answer that differs from
+    # the one the anchor was made from only past it reads the same, and is not even parsed.
+    reach: Mapped[str | None] = mapped_column(String(160), default=None)
 
     source: Mapped[Source] = relationship(back_populates="documents")
 

@@ -113,6 +113,27 @@ def test_snapshots_stored_together_read_back_as_stored_one_by_one(database_url: 
     archive.close()
 
 
+def test_a_document_keeps_its_reach_with_its_anchor(database_url: str) -> None:
+    """Stored one by one or together, the reach goes and comes with the anchor it was measured for."""
+    archive = Archive(database_url)
+    url = "https://example.org/k27.html"
+    states = []
+    for n, (anchor, reach) in enumerate([("a1", "r1"), ("a1", "r2"), (None, None)]):
+        with archive.unit() as unit:
+            source = unit.source("cr-notices", "page", url, NOW)
+            doc = unit.document(source.id, url, "page", NOW)
+            snap = NewSnapshot(fetched_at=NOW + timedelta(hours=n), status=200, final_url=url, headers={},
+                               body=page(n), text_as_latest=n == 1, text=None if n == 1 else f"text {n}",
+                               key_sha256=b"k" * 32, anchor=anchor, reach=reach)
+            unit.add_snapshot(doc, snap)
+        with archive.unit() as unit:
+            found = unit.find_document(source.id, url)
+            assert found is not None
+            states.append((found.anchor, found.reach))
+    assert states == [("a1", "r1"), ("a1", "r2"), (None, None)]
+    archive.close()
+
+
 def test_sources_are_registered_once_follow_their_configuration_and_keep_their_health(database_url: str) -> None:
     archive = Archive(database_url)
     specs = [(f"s{n}", "page", f"https://example.org/{n}.html") for n in range(3)]
