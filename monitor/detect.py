@@ -14,8 +14,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from monitor.content import reach as page_reach
 from monitor.content.decode import decode_html
-from monitor.content.extract import extract_text
+from monitor.content.extract import ANCHOR_REVISION, extract_text
 from monitor.content.normalize import comparison_key, normalize_text
 from monitor.diff import diff_texts
 from monitor.facts import matches_keywords, segment
@@ -34,16 +35,19 @@ class Reading:
     encoding: str
     published: date | None
     anchor: str | None = None  # digest of what the text was extracted from (see extract_text)
+    reach: str | None = None  # the stored reach that goes with the anchor (see monitor.content.reach)
 
 
 @dataclass(frozen=True)
 class Unchanged:
     """A fetched body whose watched text is the document's latest: what it is extracted from digests
-    to the document's anchor, so it was not extracted again (nor its publication date looked for:
-    the same text keeps the date it was read with)."""
+    to the document's anchor, or it differs from the answer the document's reach was measured on
+    only past that reach, so it was not extracted again (nor its publication date looked for:
+    the same text keeps the date it was read with). ``reach``: a newly measured reach, if any."""
 
     anchor: str
     encoding: str
+    reach: str | None = None
 
 
 @lru_cache(maxsize=1024)
@@ -54,16 +58,24 @@ def _salt(ignore_selectors: tuple[str, ...], ignore_patterns: tuple[str, ...]) -
 
 def read_document(body: bytes, content_type: str | None, *, url: str, select: str | None,
                   ignore_selectors: Sequence[str], ignore_patterns: Sequence[str],
-                  anchor: str | None = None) -> Reading | Unchanged:
-    """The watched text of a body, or :class:`Unchanged` when it digests to ``anchor`` (the document's latest)."""
+                  anchor: str | None = None, reach: str | None = None) -> Reading | Unchanged:
+    """The watched text of a body, or :class:`Unchanged` when it reads as the document's latest: it
+    digests to ``anchor``, or differs only past ``reach`` from the answer the anchor was made from."""
     decoded = decode_html(body, content_type)
+    salt = _salt(tuple(ignore_selectors), tuple(ignore_patterns))
+    reach_salt = f"{ANCHOR_REVISION}\0{salt}"
+    if anchor is not None and page_reach.reaches(reach, body, decoded.encoding, reach_salt):
+        return Unchanged(anchor, decoded.encoding)
+    reach_known = not page_reach.stale(reach, reach_salt)
     extracted = extract_text(decoded.text, url=url, select=select, ignore_selectors=ignore_selectors,
-                             anchor_salt=_salt(tuple(ignore_selectors), tuple(ignore_patterns)), known_anchor=anchor)
+                             anchor_salt=salt, known_anchor=anchor, reach_known=reach_known)
+    measured = None if extracted.anchor is None or (extracted.anchor == anchor and reach_known) else \
+        page_reach.record(body, decoded.text, extracted.reach, decoded.encoding, reach_salt)
     if extracted.anchor is not None and extracted.anchor == anchor:
-        return Unchanged(extracted.anchor, decoded.encoding)
+        return Unchanged(extracted.anchor, decoded.encoding, measured)
     text = normalize_text(extracted.text, ignore_patterns, folded=True)
     key = hashlib.sha256(comparison_key(text, normalized=True).encode("utf-8")).digest()
-    return Reading(text, key, extracted.title, decoded.encoding, extracted.published, extracted.anchor)
+    return Reading(text, key, extracted.title, decoded.encoding, extracted.published, extracted.anchor, measured)
 
 
 def relevant(text: str, keywords: Sequence[str]) -> bool:

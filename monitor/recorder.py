@@ -136,7 +136,7 @@ class ArchiveRecorder:
                 doc = unit.find_document(source_id, item.url)
         if doc is None or doc.latest_snapshot_id is None or not 200 <= (doc.latest_status or 0) < 300:
             return False
-        reading = self._reading(item, source, doc.anchor)
+        reading = self._reading(item, source, doc)
         if isinstance(reading, Unchanged):
             return False
         if error_page_reason(reading.title, reading.text) is not None:
@@ -238,7 +238,7 @@ class ArchiveRecorder:
             if item.status >= 400:
                 outcome.errors.append(f"{item.url}: HTTP {item.status}")
                 return 0
-            reading = self._reading(item, source, doc.anchor)
+            reading = self._reading(item, source, doc)
             del self._readings[(item.source, item.url)]
             if isinstance(reading, Unchanged):
                 self._store_as_latest(unit, [(doc, item, reading)])
@@ -258,7 +258,7 @@ class ArchiveRecorder:
         doc = self._documents.get((source_id, item.url))
         if doc is None or doc.anchor is None:
             return False
-        reading = self._reading(item, source, doc.anchor)
+        reading = self._reading(item, source, doc)
         if not isinstance(reading, Unchanged):
             return False  # recorded on its own; the reading is kept for it
         del self._readings[(item.source, item.url)]
@@ -290,23 +290,23 @@ class ArchiveRecorder:
                        removed_event(item.status, doc.latest_snapshot_id), snapshot_id)
         return 1
 
-    def _reading(self, item: FetchedPage, source: SourceConfig, anchor: str | None) -> Reading | Unchanged:
+    def _reading(self, item: FetchedPage, source: SourceConfig, doc: DocumentState) -> Reading | Unchanged:
         """The reading of the item's body made earlier in this run, else a new one; kept until the item
         is recorded (``needs_confirmation`` reads a page before it is handed over)."""
         key = (item.source, item.url)
         cached = self._readings.get(key)
         if cached is not None and cached[0] is item.body:
             return cached[1]
-        reading = self._read(item.body, item.headers, item, source, anchor)
+        reading = self._read(item.body, item.headers, item, source, doc.anchor, doc.reach)
         self._readings[key] = (item.body, reading)
         return reading
 
     @staticmethod
     def _read(body: bytes, headers: Mapping[str, str], item: FetchedPage, source: SourceConfig,
-              anchor: str | None = None) -> Reading | Unchanged:
+              anchor: str | None = None, reach: str | None = None) -> Reading | Unchanged:
         return read_document(body, headers.get("content-type"), url=item.final_url, select=source.select,
                              ignore_selectors=source.ignore_selectors, ignore_patterns=source.ignore_patterns,
-                             anchor=anchor)
+                             anchor=anchor, reach=reach)
 
     @staticmethod
     def _store_as_latest(unit: UnitOfWork, answers: Sequence[tuple[DocumentState, FetchedPage, Unchanged]]) -> None:
@@ -315,7 +315,7 @@ class ArchiveRecorder:
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url, headers=item.headers,
             body=item.body, text_as_latest=True, key_sha256=doc.latest_key, encoding=reading.encoding,
             title=doc.latest_title, published=doc.latest_published, facts_id=doc.latest_facts_id,
-            anchor=reading.anchor)) for doc, item, reading in answers])
+            anchor=reading.anchor, reach=reading.reach or doc.reach)) for doc, item, reading in answers])
         for doc, _, _ in answers:
             if doc.removed_at is not None:
                 unit.set_removed(doc.id, None)
@@ -375,6 +375,7 @@ class ArchiveRecorder:
         snapshot_id = unit.add_snapshot(doc, NewSnapshot(
             fetched_at=item.fetched_at, status=item.status, final_url=item.final_url,
             headers=item.headers, body=item.body, text=reading.text, key_sha256=judged.key, anchor=reading.anchor,
+            reach=reading.reach,
             encoding=reading.encoding, title=reading.title or (item.entry.title if item.entry else None),
             published=published, facts=facts, facts_id=facts_id, searchable=changed))
         self._remember(unit, doc, rules, known, judged, snapshot_id, item.fetched_at)

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 import monitor.check
+import monitor.detect
 from crawler.items import FetchedPage
 from monitor.recorder import _GROUP, ArchiveRecorder
 from storage.archive import Archive
@@ -93,6 +94,28 @@ def test_every_unchanged_answer_is_kept_with_its_own_body(setting: tuple[Any, Ar
             latest = unit.session.scalars(select(Snapshot).join(Document, Document.latest_snapshot_id == Snapshot.id)
                                           .where(Document.url == url(n))).one()
             assert latest.published == date(2026, 2, 28)
+
+
+def test_answers_that_differ_only_after_the_article_are_not_parsed(setting: tuple[Any, Archive],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The footer's clock and counter change on every page; only the pages really edited are read."""
+    config, archive = setting
+    with archive.reading() as session:
+        reaches = session.scalars(select(Document.reach)).all()
+    assert len(reaches) == PAGES and all(r and not r.endswith(":-") for r in reaches)
+    parsed: list[str] = []
+    extract = monitor.detect.extract_text
+
+    def counting(html: str, **kwargs: Any) -> Any:
+        parsed.append(kwargs["url"])
+        return extract(html, **kwargs)
+
+    monkeypatch.setattr(monitor.detect, "extract_text", counting)
+    recorder = ArchiveRecorder(archive, config, clock=lambda: START + timedelta(days=1))
+    recorder.begin(list(config.sources))
+    feed(recorder, [fetched(n, 1, "Fridays" if n in (3, 9) else "Mondays and Thursdays") for n in range(PAGES)])
+    assert not [o for o in recorder.finish() if o.errors]
+    assert sorted(parsed) == [url(3), url(9)] and counts(archive) == (2 * PAGES, 2)
 
 
 def test_a_crawl_that_breaks_off_keeps_the_answers_it_had(setting: tuple[Any, Archive],

@@ -23,6 +23,7 @@ from lxml import etree
 from monitor.content.blocks import is_layout_table, render_blocks
 from monitor.content.boilerplate import TextWeights, detach, strip_boilerplate, strip_invisible
 from monitor.content.dates import find_published
+from monitor.content.reach import PageReach, measure, prefix_safe
 from monitor.content.select import select as select_nodes
 
 __all__ = ["Extracted", "extract_text", "parse_html"]
@@ -53,6 +54,7 @@ class Extracted:
     published: dt.date | None
     lang: str | None
     anchor: str | None = None  # see extract_text
+    reach: PageReach | None = None  # how far into the page the text reaches (see monitor.content.reach)
 
 
 # Part of every anchor: change it whenever a change to the extraction makes a page read otherwise,
@@ -114,17 +116,20 @@ def _start(
 
     ``attributes=False`` says no element has an ``itemprop`` or ``role`` attribute.
     """
+    # the innermost semantic element that still holds half the page (the first of equals)
+    innermost_first = sorted(_semantic(root, attributes), key=_depth, reverse=True)
+    return next((el for el in innermost_first if _holds_half(el, body, weights)), body)
+
+
+def _semantic(root: etree._Element, attributes: bool = True) -> list[etree._Element]:
+    """The elements that may hold the main content, in document order (see :func:`_start`)."""
     if attributes:
-        semantic = [
+        return [
             el
             for el in root.iter()
             if el.tag in ("article", "main") or el.get("itemprop") == "articleBody" or el.get("role") == "main"
         ]
-    else:
-        semantic = list(root.iter("article", "main"))
-    # the innermost semantic element that still holds half the page (the first of equals)
-    innermost_first = sorted(semantic, key=_depth, reverse=True)
-    return next((el for el in innermost_first if _holds_half(el, body, weights)), body)
+    return list(root.iter("article", "main"))
 
 
 def _headline(root: etree._Element, body: etree._Element) -> etree._Element | None:
@@ -239,7 +244,7 @@ def _fallback_blocks(html: str) -> list[str]:
 
 def extract_text(
     html: str, *, url: str = "", select: str | None = None, ignore_selectors: Sequence[str] = (),
-    anchor_salt: str | None = None, known_anchor: str | None = None,
+    anchor_salt: str | None = None, known_anchor: str | None = None, reach_known: bool = False,
 ) -> Extracted:
     """Extract the watched text, title, publication date and language of an HTML page.
 
@@ -252,6 +257,9 @@ def extract_text(
     an equal text: when it equals ``known_anchor`` the text is not made again (``text`` is empty,
     ``published`` None, and the caller keeps the text and date it had). A page whose content is
     looked for in the whole ``<body>``, or read through ``select``, gets no anchor.
+
+    A result with an anchor also carries the page's reach (see :mod:`monitor.content.reach`), unless
+    the anchor is ``known_anchor`` and ``reach_known`` says the caller holds its reach already.
     """
     page = _page(html, ignore_selectors)
     if page is None:
@@ -272,8 +280,13 @@ def extract_text(
     start = _start(root, body, weights, bool(_HAS_ROLES(root)))
     anchor = _anchor(root, start, _title(root, headline), anchor_salt) if anchor_salt is not None and \
         start is not body else None
-    if anchor is not None and anchor == known_anchor:
-        return Extracted(title="", text="", published=None, lang=None, anchor=anchor)
+    hit = anchor is not None and anchor == known_anchor
+    reach = None
+    if anchor is not None and not (hit and reach_known) and prefix_safe(ignore_selectors):
+        reach = measure(html, root, start, headline, reparse=lambda text: _page(text, ignore_selectors),
+                        candidates=_semantic)
+    if hit:
+        return Extracted(title="", text="", published=None, lang=None, anchor=anchor, reach=reach)
     if deferred:
         untouched = _page(html, ignore_selectors)
         assert untouched is not None  # the same text parsed before
@@ -289,7 +302,8 @@ def extract_text(
     if title and (not blocks or blocks[0] != title):
         blocks.insert(0, title)
     text = "\n\n".join(blocks)
-    return Extracted(title=title, text=text, published=published, lang=_lang(root, text), anchor=anchor)
+    return Extracted(title=title, text=text, published=published, lang=_lang(root, text), anchor=anchor,
+                     reach=reach)
 
 
 def _page(html: str, ignore_selectors: Sequence[str]) -> tuple[etree._Element, etree._Element, etree._Element | None] \
