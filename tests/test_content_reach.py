@@ -124,6 +124,16 @@ def test_a_page_in_gbk_has_a_reach_too(unparsed: list[int]) -> None:
     assert isinstance(read(body("08:30:00"), first, content_type=gbk), Unchanged) and not unparsed
 
 
+def test_the_cut_never_falls_inside_a_comment() -> None:
+    """The line before the one after the article ends inside a comment: the page is cut a line later."""
+    body = page().replace(b"</article></main>\n<aside", b"</article></main><!-- sponsored\nslot 7 --><aside")
+    first = read(body)
+    assert isinstance(first, Reading) and first.reach is not None and not first.reach.endswith(":-")
+    cut = int(first.reach.split(":")[2])
+    assert body.index(b"-->") < cut and body[cut - 1:cut] == b"\n"
+    assert isinstance(read(body.replace(b"08:00:01", b"08:00:02"), first), Unchanged)
+
+
 @pytest.mark.parametrize("html", [
     # no <h1>: the title comes from <title> or <meta>, which a later element may override
     page().replace(b"<h1>K27 timetable</h1>", b""),
