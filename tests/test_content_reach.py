@@ -6,6 +6,10 @@ gives the same text and title. Everything else reads as before.
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -184,3 +188,32 @@ def test_unchanged_by_reach_means_unchanged_when_read_in_full(before: str, after
         # (the anchor may differ: it names the start by its place, which an element of the same
         # name added after it numbers)
         assert in_full.text == first.text and in_full.title == first.title
+
+
+def _corpus_versions() -> list[tuple[str, list[Path]]]:
+    """Each page of the detection corpus (RAILWATCH_EVAL_DIR) in its successive versions."""
+    from test_content_anchor import _eval_steps
+
+    return _eval_steps()
+
+
+@pytest.mark.skipif(not _corpus_versions(), reason="RAILWATCH_EVAL_DIR not set")
+@pytest.mark.parametrize(("name", "files"), _corpus_versions() or [("none", [])], ids=lambda x: str(x)[:60])
+def test_the_corpus_reads_the_same_by_reach_as_in_full(name: str, files: list[Path]) -> None:
+    """Each version of a page, with fresh noise, read against the one before it as the recorder does."""
+    from test_content_pages import fill_noise
+
+    now = datetime(2026, 11, 21, 14, 3, 22)
+    bodies = [fill_noise(f.read_text(encoding="utf-8"), random.Random(n), now + timedelta(hours=n)).encode()
+              for n, f in enumerate(f for f in files for _ in range(2))]  # each version twice: noise alone
+    latest = read(bodies[0], content_type="text/html")
+    for body in bodies[1:]:
+        got = read(body, latest, content_type="text/html")
+        in_full = read(body, content_type="text/html")
+        assert isinstance(in_full, Reading)
+        if isinstance(got, Unchanged):
+            assert isinstance(latest, Reading) and in_full.text == latest.text, name
+            latest = replace(latest, reach=got.reach or latest.reach)  # as the document keeps it
+        else:
+            assert got.text == in_full.text, name
+            latest = got
