@@ -16,7 +16,8 @@ from lxml import etree
 
 from monitor.content.blocks import folded_length
 
-__all__ = ["TextWeights", "detach", "is_boilerplate_attr", "strip_boilerplate", "strip_invisible"]
+__all__ = ["TextWeights", "depth", "detach", "following", "is_boilerplate_attr", "strip_boilerplate",
+           "strip_invisible"]
 
 DROP_ALWAYS = frozenset((
         "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
@@ -260,8 +261,13 @@ def strip_invisible(body: etree._Element, weights: TextWeights) -> None:
     weights.forget()
 
 
-def _following(el: etree._Element, scope: etree._Element) -> etree._Element | None:
-    """The first node after ``el``'s subtree in document order, within ``scope``."""
+def depth(el: etree._Element) -> int:
+    """How many ancestors ``el`` has."""
+    return sum(1 for _ in el.iterancestors())
+
+
+def following(el: etree._Element, scope: etree._Element | None = None) -> etree._Element | None:
+    """The first node after ``el``'s subtree in document order, within ``scope`` (default: the tree)."""
     node: etree._Element | None = el
     while node is not None and node is not scope:
         after = node.getnext()
@@ -293,7 +299,7 @@ def strip_boilerplate(scope: etree._Element, weights: TextWeights) -> None:
             continue
         doomed.append(target)
         if target is el:
-            skipping, resume = True, _following(el, body)
+            skipping, resume = True, following(el, body)
     for el in doomed:
         detach(el)  # detaching inside an already detached subtree is harmless
     weights.forget()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from monitor.content.blocks import is_layout_table, render_blocks
-from monitor.content.boilerplate import TextWeights, detach, strip_boilerplate, strip_invisible
+from monitor.content.boilerplate import TextWeights, depth, detach, strip_boilerplate, strip_invisible
 from monitor.content.dates import find_published
 from monitor.content.reach import PageReach, measure, prefix_safe
 from monitor.content.select import select as select_nodes
@@ -99,10 +99,6 @@ def _descend(node: etree._Element, weights: TextWeights) -> etree._Element:
     return node
 
 
-def _depth(el: etree._Element) -> int:
-    return sum(1 for _ in el.iterancestors())
-
-
 def _holds_half(el: etree._Element, page: etree._Element, weights: TextWeights) -> bool:
     """True when ``el`` holds half the plain text of ``page``, measuring ``page`` no closer than needed."""
     plain = weights.plain(el)
@@ -117,7 +113,7 @@ def _start(
     ``attributes=False`` says no element has an ``itemprop`` or ``role`` attribute.
     """
     # the innermost semantic element that still holds half the page (the first of equals)
-    innermost_first = sorted(_semantic(root, attributes), key=_depth, reverse=True)
+    innermost_first = sorted(_semantic(root, attributes), key=depth, reverse=True)
     return next((el for el in innermost_first if _holds_half(el, body, weights)), body)
 
 
@@ -278,14 +274,15 @@ def extract_text(
     weights = TextWeights(root)
     strip_invisible(body, weights)
     start = _start(root, body, weights, bool(_HAS_ROLES(root)))
-    anchor = _anchor(root, start, _title(root, headline), anchor_salt) if anchor_salt is not None and \
-        start is not body else None
-    hit = anchor is not None and anchor == known_anchor
-    reach = None
-    if anchor is not None and not (hit and reach_known) and prefix_safe(ignore_selectors):
-        reach = measure(html, root, start, headline, reparse=lambda text: _page(text, ignore_selectors),
-                        candidates=_semantic)
-    if hit:
+    anchor = reach = None
+    if anchor_salt is not None and start is not body:
+        path = root.getroottree().getpath(start)
+        markup = etree.tostring(start, encoding="utf-8", with_tail=False)
+        anchor = _anchor(path, markup, _title(root, headline), anchor_salt)
+        if not (anchor == known_anchor and reach_known) and prefix_safe(ignore_selectors):
+            reach = measure(html, start, headline, path=path, markup=markup,
+                            reparse=lambda text: _page(text, ignore_selectors), candidates=_semantic)
+    if anchor is not None and anchor == known_anchor:
         return Extracted(title="", text="", published=None, lang=None, anchor=anchor, reach=reach)
     if deferred:
         untouched = _page(html, ignore_selectors)
@@ -322,8 +319,8 @@ def _page(html: str, ignore_selectors: Sequence[str]) -> tuple[etree._Element, e
     return root, body, _headline(root, body)
 
 
-def _anchor(root: etree._Element, start: etree._Element, title: str, salt: str) -> str:
-    """Digest of the inputs of the text made from ``start`` (see :func:`extract_text`)."""
-    digest = hashlib.sha256(f"{ANCHOR_REVISION}\0{salt}\0{root.getroottree().getpath(start)}\0{title}\0".encode())
-    digest.update(etree.tostring(start, encoding="utf-8", with_tail=False))
+def _anchor(path: str, markup: bytes, title: str, salt: str) -> str:
+    """Digest of the inputs of the text made from the start at ``path`` (see :func:`extract_text`)."""
+    digest = hashlib.sha256(f"{ANCHOR_REVISION}\0{salt}\0{path}\0{title}\0".encode())
+    digest.update(markup)
     return digest.hexdigest()

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from monitor.content.boilerplate import TextWeights, strip_invisible
+from monitor.content.boilerplate import TextWeights, depth, following, strip_invisible
 
 __all__ = ["PageReach", "measure", "prefix_safe", "reaches", "record", "salt_tag", "stale"]
 
@@ -67,28 +67,28 @@ def prefix_safe(selectors: Sequence[str]) -> bool:
     return all(":" not in expr.strip().removeprefix("css:") for expr in selectors)
 
 
-def measure(html: str, root: etree._Element, start: etree._Element, headline: etree._Element | None, *,
+def measure(html: str, start: etree._Element, headline: etree._Element | None, *, path: str, markup: bytes,
             reparse: Callable[[str], Page | None],
             candidates: Callable[[etree._Element], list[etree._Element]]) -> PageReach | None:
     """The reach of a page parsed from ``html`` whose content is looked for in ``start`` (invisible
-    elements already gone), or None when nothing short of the whole page decides.
+    elements already gone; ``path`` and ``markup``: its place and serialization, as its anchor has
+    them), or None when nothing short of the whole page decides.
 
     ``reparse`` parses a text as the page was (with the same ignore rules); ``candidates`` lists the
     elements the start is chosen among, in document order.
     """
     if headline is None or headline.tag != "h1" or html.lstrip().startswith("<?"):
         return None  # a title from <meta> or <h2>, or an XML declaration: a later element may change it
-    after = [_following(start), _following(headline)]
+    after = [following(start), following(headline)]
     if after[0] is None or after[1] is None:
         return None
     line = max(after[0].sourceline or _MAX_LINE, after[1].sourceline or _MAX_LINE)
     if line >= _MAX_LINE:
         return None
-    path = root.getroottree().getpath(start)
+    title = _markup(headline)
     for lines in (line - 1, line):  # the start often ends on the line before what follows it
         end = _line_end(html, "\n", lines)
-        max_suffix = None if end is None else \
-            _cut(html[:end], path, _markup(start), _markup(headline), reparse, candidates)
+        max_suffix = None if end is None else _cut(html[:end], path, markup, title, reparse, candidates)
         if max_suffix is not None:
             return PageReach(lines, max_suffix)
     return None
@@ -117,11 +117,11 @@ def _cut(prefix: str, path: str, start: bytes, headline: bytes, reparse: Callabl
     if sentinel.tag != "b" or sentinel.text != _SENTINEL_TEXT:
         return None
     prefix_plain = weights.plain(cut_body) - weights.plain(sentinel)
-    depth = _depth(cut_start)
+    start_depth = depth(cut_start)
     # The most plain text of another element that could be chosen before the start (the sentinel's
     # ancestors may go on after the cut).
     rival = max((weights.plain(el) for el in candidates(cut_root)
-                 if el is not cut_start and _depth(el) >= depth), default=0)
+                 if el is not cut_start and depth(el) >= start_depth), default=0)
     if 2 * rival + _SLOP >= prefix_plain:
         return None
     # The suffix adds at most one character of text per character; the start keeps half of the page
@@ -170,19 +170,6 @@ def reaches(stored: str | None, body: bytes, codec: str, salt: str) -> bool:
         hashlib.sha256(body[:end]).hexdigest()[:_DIGEST_HEX] == parts[4]
 
 
-def _following(el: etree._Element) -> etree._Element | None:
-    """The first element after ``el``'s subtree in document order."""
-    node: etree._Element | None = el
-    while node is not None:
-        after = node.getnext()
-        while after is not None and not isinstance(after.tag, str):
-            after = after.getnext()
-        if after is not None:
-            return after
-        node = node.getparent()
-    return None
-
-
 def _line_end(text: str | bytes, newline: str | bytes, lines: int) -> int | None:
     """The index just after the ``lines``-th newline of ``text``, or None when it has fewer."""
     parts = text.split(newline, lines)  # type: ignore[arg-type]
@@ -192,7 +179,3 @@ def _line_end(text: str | bytes, newline: str | bytes, lines: int) -> int | None
 def _markup(el: etree._Element) -> bytes:
     markup: bytes = etree.tostring(el, encoding="utf-8", with_tail=False)
     return markup
-
-
-def _depth(el: etree._Element) -> int:
-    return sum(1 for _ in el.iterancestors())
